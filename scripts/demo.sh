@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The demo: a private MariaDB with the store schema, an installation folder,
+# and the status of everything. It grows with each capability that lands.
+# Usage: scripts/demo.sh FUTUREIM_BINARY DEMO_DIR
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+futureim="$1"
+demo="$2"
+mkdir -p "$demo"
+
+echo "== private MariaDB (source database) =="
+"$here/mariadb-private.sh" start "$demo/mariadb"
+# shellcheck disable=SC1091
+source "$demo/mariadb/instance.env"
+
+echo "== installation folder =="
+export FUTUREIM_WORKDIR="$demo/futureim"
+export FUTUREIM_SOURCE_PORT="$MARIADB_PORT"
+export FUTUREIM_SOURCE_USER="$MARIADB_REPL_USER"
+export FUTUREIM_SOURCE_DATABASE="$MARIADB_DATABASE"
+export FUTUREIM_SOURCE_PASSWORD="$MARIADB_REPL_PASSWORD"
+"$futureim" init
+
+echo "== store schema =="
+FUTUREIM_TARGET_PASSWORD="$MARIADB_STORE_PASSWORD" "$futureim" generate --schema-only \
+  --target "mysql://$MARIADB_STORE_USER@127.0.0.1:$MARIADB_PORT/$MARIADB_DATABASE"
+
+echo "== status =="
+"$futureim" status
+
+cat <<EOT
+
+The demo's source database is running (pid $MARIADB_PID, port $MARIADB_PORT).
+Stop it with:   scripts/mariadb-private.sh stop $demo/mariadb
+EOT

@@ -1,0 +1,146 @@
+// futureim status: the state of everything this installation has.
+
+#include <sys/stat.h>
+
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_context.h"
+#include "core/error.h"
+#include "metadata/metadata_db.h"
+#include "source/mysql_connection.h"
+#include "source/source_endpoint.h"
+
+namespace futureim::cli {
+namespace {
+
+struct LakeUsage {
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+};
+
+LakeUsage MeasureFolder(const std::filesystem::path& root) {
+  LakeUsage usage;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file(ec)) {
+      ++usage.files;
+      usage.bytes += it->file_size(ec);
+    }
+  }
+  return usage;
+}
+
+// Each section is {"ok": bool, ...facts}; a failing section carries "error".
+nlohmann::json CollectStatus(CommandContext& context) {
+  const auto& config = context.config();
+  nlohmann::json status;
+  status["version"] = FUTUREIM_VERSION;
+  status["workdir"] = context.workdir().root.string();
+  status["config"] = {{"file", context.workdir().config_file.string()},
+                      {"ok", true},
+                      {"exists", std::filesystem::exists(context.workdir().config_file)}};
+
+  try {
+    const auto* store = context.key_store();
+    status["key_store"] = {{"file", config.GetPath("security.key_file").string()},
+                           {"ok", store != nullptr}};
+    if (store == nullptr) status["key_store"]["error"] = "missing: run `futureim init`";
+  } catch (const core::Error& e) {
+    status["key_store"] = {{"ok", false}, {"error", e.what()}};
+  }
+
+  const auto lake = config.GetPath("lake.path");
+  nlohmann::json tiers = nlohmann::json::object();
+  bool lake_ok = true;
+  for (const char* tier : {"raw", "curated", "prod"}) {
+    const bool present = std::filesystem::is_directory(lake / tier);
+    lake_ok = lake_ok && present;
+    const auto usage = present ? MeasureFolder(lake / tier) : LakeUsage{};
+    tiers[tier] = {{"present", present}, {"files", usage.files}, {"bytes", usage.bytes}};
+  }
+  status["lake"] = {{"backend", config.GetString("lake.backend")},
+                    {"path", lake.string()},
+                    {"ok", lake_ok},
+                    {"tiers", tiers}};
+  if (!lake_ok) status["lake"]["error"] = "lake tiers missing: run `futureim init`";
+
+  const auto metadata_file = config.GetPath("metadata.path");
+  if (!std::filesystem::exists(metadata_file)) {
+    status["metadata"] = {{"file", metadata_file.string()},
+                          {"ok", false},
+                          {"error", "missing: run `futureim init`"}};
+  } else {
+    try {
+      auto metadata = metadata::MetadataDb::Open(metadata_file);
+      status["metadata"] = {
+          {"file", metadata_file.string()}, {"ok", true}, {"schema_version", metadata.SchemaVersion()}};
+    } catch (const core::Error& e) {
+      status["metadata"] = {{"file", metadata_file.string()}, {"ok", false}, {"error", e.what()}};
+    }
+  }
+
+  try {
+    const auto endpoint = source::EndpointFromConfig(config, context.secrets());
+    status["source"] = {{"endpoint", endpoint.Describe()}};
+    auto connection = source::MysqlConnection::Connect(endpoint, std::chrono::seconds(5));
+    status["source"]["ok"] = true;
+    status["source"]["server_version"] = connection.ServerVersion();
+  } catch (const core::Error& e) {
+    status["source"]["ok"] = false;
+    status["source"]["error"] = e.what();
+  }
+  return status;
+}
+
+void PrintHuman(const nlohmann::json& status) {
+  std::cout << "futureim " << status["version"].get<std::string>() << "  workdir "
+            << status["workdir"].get<std::string>() << "\n";
+  for (const char* section : {"config", "key_store", "lake", "metadata", "source"}) {
+    const auto& item = status[section];
+    std::cout << "  " << (item.value("ok", false) ? "ok     " : "PROBLEM") << "  " << section;
+    if (item.contains("file")) std::cout << "  " << item["file"].get<std::string>();
+    if (item.contains("path")) std::cout << "  " << item["path"].get<std::string>();
+    if (item.contains("endpoint")) std::cout << "  " << item["endpoint"].get<std::string>();
+    if (item.contains("server_version")) {
+      std::cout << "  server " << item["server_version"].get<std::string>();
+    }
+    if (item.contains("schema_version")) {
+      std::cout << "  schema v" << item["schema_version"].get<int64_t>();
+    }
+    std::cout << "\n";
+    if (item.contains("tiers")) {
+      for (const auto& [tier, facts] : item["tiers"].items()) {
+        std::cout << "           " << tier << ": " << facts["files"].get<uint64_t>() << " files, "
+                  << facts["bytes"].get<uint64_t>() << " bytes\n";
+      }
+    }
+    if (item.contains("error")) std::cout << "           " << item["error"].get<std::string>() << "\n";
+  }
+}
+
+}  // namespace
+
+void AddStatusCommand(CLI::App& app, CommandContext& context) {
+  auto* command = app.add_subcommand(
+      "status", "Print the state of the installation: config, key store, lake, metadata, source.");
+  auto json = std::make_shared<bool>(false);
+  command->add_flag("--json", *json, "Machine-readable output");
+  command->callback([&context, json] {
+    context.run = [&context, json] {
+      const auto status = CollectStatus(context);
+      if (*json) {
+        std::cout << status.dump(2) << "\n";
+      } else {
+        PrintHuman(status);
+      }
+      for (const auto& [name, item] : status.items()) {
+        if (item.is_object() && !item.value("ok", true)) return kExitError;
+      }
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace futureim::cli

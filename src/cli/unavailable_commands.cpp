@@ -1,0 +1,47 @@
+// Subcommands whose capabilities have not landed yet. Each says so and exits
+// with kExitUnavailable; none prints made-up output. Remove an entry when its
+// capability lands and gets a real command.
+
+#include <array>
+#include <iostream>
+
+#include "cli/command_context.h"
+
+namespace futureim::cli {
+namespace {
+
+struct PendingCommand {
+  const char* name;
+  const char* description;
+};
+
+constexpr std::array kPending = {
+    PendingCommand{"check-source", "Check that the source server can be replicated"},
+    PendingCommand{"replicate", "Full load, then change data capture into the raw tier"},
+    PendingCommand{"verify", "Compare the source with the lake, table by table"},
+    PendingCommand{"crawl", "Build the catalog of every lake tier"},
+    PendingCommand{"catalog", "Show the catalog; print DDL for Athena/Trino/Spark"},
+    PendingCommand{"query", "Read-only SQL over the lake's views"},
+    PendingCommand{"pipeline", "Curate raw data and run the analytics systems"},
+    PendingCommand{"systems", "Run one analytics system"},
+    PendingCommand{"serve", "HTTP API, dashboard, replication and scheduler in one process"},
+    PendingCommand{"audit", "Verify the audit log's hash chain"},
+};
+
+}  // namespace
+
+void AddUnavailableCommands(CLI::App& app, CommandContext& context) {
+  for (const auto& pending : kPending) {
+    auto* command = app.add_subcommand(pending.name, std::string(pending.description) +
+                                                         " (not yet available in this build)");
+    command->allow_extras();
+    command->callback([&context, name = pending.name] {
+      context.run = [name] {
+        std::cerr << "futureim " << name << ": not yet available in this build\n";
+        return kExitUnavailable;
+      };
+    });
+  }
+}
+
+}  // namespace futureim::cli
