@@ -9,7 +9,7 @@
 #include "core/error.h"
 #include "metadata/metadata_db.h"
 #include "source/mysql_connection.h"
-#include "source/source_endpoint.h"
+#include "source/source_config.h"
 
 namespace futureim::cli {
 namespace {
@@ -99,10 +99,12 @@ void PrintHuman(const nlohmann::json& status) {
             << status["workdir"].get<std::string>() << "\n";
   for (const char* section : {"config", "key_store", "lake", "metadata", "source"}) {
     const auto& item = status[section];
-    std::cout << "  " << (item.value("ok", false) ? "ok     " : "PROBLEM") << "  " << section;
-    if (item.contains("file")) std::cout << "  " << item["file"].get<std::string>();
-    if (item.contains("path")) std::cout << "  " << item["path"].get<std::string>();
-    if (item.contains("endpoint")) std::cout << "  " << item["endpoint"].get<std::string>();
+    std::string name = section;
+    name.resize(10, ' ');
+    std::cout << "  " << (item.value("ok", false) ? "ok     " : "PROBLEM") << "  " << name;
+    if (item.contains("file")) std::cout << item["file"].get<std::string>();
+    if (item.contains("path")) std::cout << item["path"].get<std::string>();
+    if (item.contains("endpoint")) std::cout << item["endpoint"].get<std::string>();
     if (item.contains("server_version")) {
       std::cout << "  server " << item["server_version"].get<std::string>();
     }
@@ -112,11 +114,11 @@ void PrintHuman(const nlohmann::json& status) {
     std::cout << "\n";
     if (item.contains("tiers")) {
       for (const auto& [tier, facts] : item["tiers"].items()) {
-        std::cout << "           " << tier << ": " << facts["files"].get<uint64_t>() << " files, "
+        std::cout << "                     " << tier << ": " << facts["files"].get<uint64_t>() << " files, "
                   << facts["bytes"].get<uint64_t>() << " bytes\n";
       }
     }
-    if (item.contains("error")) std::cout << "           " << item["error"].get<std::string>() << "\n";
+    if (item.contains("error")) std::cout << "                     " << item["error"].get<std::string>() << "\n";
   }
 }
 

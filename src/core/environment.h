@@ -1,5 +1,6 @@
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,8 @@ class Environment {
  public:
   Environment() = default;
   explicit Environment(std::map<std::string, std::string, std::less<>> vars) : vars_(std::move(vars)) {}
+  Environment(std::initializer_list<std::pair<const std::string, std::string>> vars)
+      : vars_(vars) {}
 
   static Environment FromProcess();
 

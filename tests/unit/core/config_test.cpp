@@ -59,9 +59,9 @@ TEST_F(ConfigTest, FileOverridesDefaultsAndRecordsLine) {
 }
 
 TEST_F(ConfigTest, EnvironmentOverridesFile) {
-  Environment env({{"FUTUREIM_SOURCE_PORT", "3310"},
+  Environment env{{"FUTUREIM_SOURCE_PORT", "3310"},
                    {"FUTUREIM_LAKE_ENCRYPT", "off"},
-                   {"FUTUREIM_REPLICATION_EXCLUDE", "ecommerce.tmp_%, ecommerce.audit"}});
+                   {"FUTUREIM_REPLICATION_EXCLUDE", "ecommerce.tmp_%, ecommerce.audit"}};
   const auto config = Load("[source]\nport = 3307\n", env);
   EXPECT_EQ(config.GetInt("source.port"), 3310);
   EXPECT_FALSE(config.GetBool("lake.encrypt"));
@@ -77,7 +77,7 @@ TEST_F(ConfigTest, EnvVarNames) {
 }
 
 TEST_F(ConfigTest, BadEnvironmentValueIsNamed) {
-  const auto message = ErrorOf("", Environment({{"FUTUREIM_SOURCE_PORT", "33o6"}}));
+  const auto message = ErrorOf("", Environment{{"FUTUREIM_SOURCE_PORT", "33o6"}});
   EXPECT_NE(message.find("FUTUREIM_SOURCE_PORT"), std::string::npos) << message;
   EXPECT_NE(message.find("integer"), std::string::npos) << message;
 }

@@ -87,7 +87,7 @@ TEST(SecretsTest, EnvironmentWinsOverKeyStore) {
   testing::TempDir dir;
   auto store = KeyStore::OpenOrCreate(dir.path() / "futureim.keys");
   store.Set("source.password", "from-store");
-  Environment env({{"FUTUREIM_SOURCE_PASSWORD", "from-env"}});
+  Environment env{{"FUTUREIM_SOURCE_PASSWORD", "from-env"}};
   EXPECT_EQ(Secrets(env, &store).Get("source.password"), "from-env");
   Environment empty;
   EXPECT_EQ(Secrets(empty, &store).Get("source.password"), "from-store");
