@@ -75,11 +75,15 @@ inline ProcessResult RunProcess(const std::vector<std::string>& argv,
   return result;
 }
 
-// The futureim binary under test (set by CTest, see tests/CMakeLists.txt).
+// The futureim binary under test: $FUTUREIM_BINARY, else the one built with
+// the tests (integration tests get FUTUREIM_BINARY_PATH, see tests/CMakeLists.txt).
 inline std::string FutureimBinary() {
-  const char* path = std::getenv("FUTUREIM_BINARY");
-  if (path == nullptr) throw std::runtime_error("FUTUREIM_BINARY is not set: run through ctest");
-  return path;
+  if (const char* path = std::getenv("FUTUREIM_BINARY")) return path;
+#ifdef FUTUREIM_BINARY_PATH
+  return FUTUREIM_BINARY_PATH;
+#else
+  throw std::runtime_error("FutureimBinary() is only available to integration tests");
+#endif
 }
 
 }  // namespace futureim::testing

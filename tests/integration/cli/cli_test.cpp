@@ -66,7 +66,7 @@ TEST_F(CliTest, InitCreatesInstallationIdempotently) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 
   // A user's edit survives a second init, and nothing is re-created.
-  std::ofstream(root / "futureim.toml", std::ios::app) << "\n[log]\nlevel = \"debug\"\n";
+  std::ofstream(root / "futureim.toml", std::ios::app) << "\n# an operator's note\n";
   const auto config_before = ReadFile(root / "futureim.toml");
   const auto keys_before = ReadFile(root / "futureim.keys");
   auto second = Futureim({"init"});
