@@ -20,6 +20,7 @@ build() { # dir build-type extra-cmake-args...
 
 cmd_test() {
   scripts/setup.sh
+  scripts/lint.sh
   echo "== build (release) =="
   build build RelWithDebInfo
   echo "== tests =="

@@ -9,9 +9,12 @@ namespace {
 
 std::string Render(const core::Config& config, const core::SettingSpec& spec) {
   switch (spec.type) {
-    case core::SettingType::kString: return "\"" + config.GetString(spec.name) + "\"";
-    case core::SettingType::kInt: return std::to_string(config.GetInt(spec.name));
-    case core::SettingType::kBool: return config.GetBool(spec.name) ? "true" : "false";
+    case core::SettingType::kString:
+      return "\"" + config.GetString(spec.name) + "\"";
+    case core::SettingType::kInt:
+      return std::to_string(config.GetInt(spec.name));
+    case core::SettingType::kBool:
+      return config.GetBool(spec.name) ? "true" : "false";
     case core::SettingType::kStringList: {
       std::string text = "[";
       for (const auto& item : config.GetList(spec.name)) {
@@ -28,8 +31,10 @@ std::string Render(const core::Config& config, const core::SettingSpec& spec) {
 void AddConfigCommand(CLI::App& app, CommandContext& context) {
   auto* command = app.add_subcommand("config", "Show the configuration.");
   command->require_subcommand(1);
-  command->add_subcommand("show", "Effective settings and where each came from (secrets: only "
-                                  "whether they are set)")
+  command
+      ->add_subcommand("show",
+                       "Effective settings and where each came from (secrets: only "
+                       "whether they are set)")
       ->callback([&context] {
         context.run = [&context] {
           const auto& config = context.config();

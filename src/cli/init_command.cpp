@@ -1,12 +1,12 @@
 // futureim init: creates an installation folder, idempotently.
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "cli/command_context.h"
 #include "core/error.h"

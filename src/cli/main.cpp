@@ -1,8 +1,9 @@
 // futureim: one binary with a subcommand per part of the product.
 
-#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+
+#include <CLI/CLI.hpp>
 
 #include "cli/command_context.h"
 #include "core/error.h"

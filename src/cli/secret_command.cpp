@@ -1,10 +1,10 @@
 // futureim secret: put secrets in the key store without them ever appearing
 // on a command line (where shell history and `ps` would keep them).
 
-#include <unistd.h>
-
 #include <iostream>
 #include <string>
+
+#include <unistd.h>
 
 #include "cli/command_context.h"
 #include "core/error.h"
@@ -47,9 +47,9 @@ void AddSecretCommand(CLI::App& app, CommandContext& context) {
           for (const auto& spec : core::Config::Settings()) {
             if (!spec.secret) continue;
             const std::string var = core::Config::EnvVarName(spec.name);
-            const char* where = context.env().Get(var)                 ? "environment"
+            const char* where = context.env().Get(var)             ? "environment"
                                 : (store && store->Get(spec.name)) ? "key store"
-                                                                       : "not set";
+                                                                   : "not set";
             std::cout << spec.name << "  " << where << "  (" << var << ")\n";
           }
           return kExitOk;

@@ -1,9 +1,9 @@
 // futureim status: the state of everything this installation has.
 
-#include <sys/stat.h>
-
 #include <iostream>
+
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "cli/command_context.h"
 #include "core/error.h"
@@ -68,14 +68,14 @@ nlohmann::json CollectStatus(CommandContext& context) {
 
   const auto metadata_file = config.GetPath("metadata.path");
   if (!std::filesystem::exists(metadata_file)) {
-    status["metadata"] = {{"file", metadata_file.string()},
-                          {"ok", false},
-                          {"error", "missing: run `futureim init`"}};
+    status["metadata"] = {
+        {"file", metadata_file.string()}, {"ok", false}, {"error", "missing: run `futureim init`"}};
   } else {
     try {
       auto metadata = metadata::MetadataDb::Open(metadata_file);
-      status["metadata"] = {
-          {"file", metadata_file.string()}, {"ok", true}, {"schema_version", metadata.SchemaVersion()}};
+      status["metadata"] = {{"file", metadata_file.string()},
+                            {"ok", true},
+                            {"schema_version", metadata.SchemaVersion()}};
     } catch (const core::Error& e) {
       status["metadata"] = {{"file", metadata_file.string()}, {"ok", false}, {"error", e.what()}};
     }
@@ -114,11 +114,12 @@ void PrintHuman(const nlohmann::json& status) {
     std::cout << "\n";
     if (item.contains("tiers")) {
       for (const auto& [tier, facts] : item["tiers"].items()) {
-        std::cout << "                     " << tier << ": " << facts["files"].get<uint64_t>() << " files, "
-                  << facts["bytes"].get<uint64_t>() << " bytes\n";
+        std::cout << "                     " << tier << ": " << facts["files"].get<uint64_t>()
+                  << " files, " << facts["bytes"].get<uint64_t>() << " bytes\n";
       }
     }
-    if (item.contains("error")) std::cout << "                     " << item["error"].get<std::string>() << "\n";
+    if (item.contains("error"))
+      std::cout << "                     " << item["error"].get<std::string>() << "\n";
   }
 }
 

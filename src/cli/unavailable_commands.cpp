@@ -32,8 +32,8 @@ constexpr std::array kPending = {
 
 void AddUnavailableCommands(CLI::App& app, CommandContext& context) {
   for (const auto& pending : kPending) {
-    auto* command = app.add_subcommand(pending.name, std::string(pending.description) +
-                                                         " (not yet available in this build)");
+    auto* command = app.add_subcommand(
+        pending.name, std::string(pending.description) + " (not yet available in this build)");
     command->allow_extras();
     command->callback([&context, name = pending.name] {
       context.run = [name] {

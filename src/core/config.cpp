@@ -1,7 +1,5 @@
 #include "core/config.h"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -9,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include <toml++/toml.h>
 
 #include "core/error.h"
 
@@ -36,17 +36,46 @@ const std::array kSettings = {
     SettingSpec{"replication.include", kStringList, "ecommerce.%",
                 "Tables to replicate (schema.table LIKE patterns)"},
     SettingSpec{"replication.exclude", kStringList, "", "Tables never replicated"},
-    SettingSpec{"replication.server_id", kInt, "4001",
-                "Server id this replica announces (unique among replicas)", false, {}, 1,
+    SettingSpec{"replication.server_id",
+                kInt,
+                "4001",
+                "Server id this replica announces (unique among replicas)",
+                false,
+                {},
+                1,
                 4294967295},
-    SettingSpec{"replication.parallel_tables", kInt, "2", "Tables loaded at once in full load",
-                false, {}, 1, 64},
-    SettingSpec{"replication.chunk_rows", kInt, "100000", "Rows per full-load chunk", false, {},
-                1000, 100000000},
-    SettingSpec{"replication.flush_interval_ms", kInt, "1000", "Raw-tier flush interval", false,
-                {}, 50, 3600000},
-    SettingSpec{"replication.flush_bytes", kInt, "33554432", "Raw-tier flush size", false, {},
-                65536, 4294967296},
+    SettingSpec{"replication.parallel_tables",
+                kInt,
+                "2",
+                "Tables loaded at once in full load",
+                false,
+                {},
+                1,
+                64},
+    SettingSpec{"replication.chunk_rows",
+                kInt,
+                "100000",
+                "Rows per full-load chunk",
+                false,
+                {},
+                1000,
+                100000000},
+    SettingSpec{"replication.flush_interval_ms",
+                kInt,
+                "1000",
+                "Raw-tier flush interval",
+                false,
+                {},
+                50,
+                3600000},
+    SettingSpec{"replication.flush_bytes",
+                kInt,
+                "33554432",
+                "Raw-tier flush size",
+                false,
+                {},
+                65536,
+                4294967296},
 
     SettingSpec{"lake.backend", kString, "local", "Lake storage backend", false, kLakeBackends},
     SettingSpec{"lake.path", kString, "lake", "Lake root (local backend)"},
@@ -72,10 +101,14 @@ const std::array kSettings = {
 
 std::string TypeName(SettingType type) {
   switch (type) {
-    case kString: return "a string";
-    case kInt: return "an integer";
-    case kBool: return "true or false";
-    case kStringList: return "a list of strings";
+    case kString:
+      return "a string";
+    case kInt:
+      return "an integer";
+    case kBool:
+      return "true or false";
+    case kStringList:
+      return "a list of strings";
   }
   return "?";
 }
@@ -110,7 +143,8 @@ void CheckRange(const SettingSpec& spec, const Config::Value& value, const std::
   if (const auto* text = std::get_if<std::string>(&value); text && !spec.allowed.empty()) {
     if (std::find(spec.allowed.begin(), spec.allowed.end(), *text) == spec.allowed.end()) {
       std::string options;
-      for (auto option : spec.allowed) options += (options.empty() ? "" : ", ") + std::string(option);
+      for (auto option : spec.allowed)
+        options += (options.empty() ? "" : ", ") + std::string(option);
       throw Error(where + ": " + std::string(spec.name) + " = '" + *text +
                   "' is not one of: " + options);
     }
@@ -120,7 +154,8 @@ void CheckRange(const SettingSpec& spec, const Config::Value& value, const std::
 // Parses a value in environment-variable syntax (also the defaults' syntax).
 Config::Value ParseText(const SettingSpec& spec, std::string_view text, const std::string& where) {
   switch (spec.type) {
-    case kString: return std::string(text);
+    case kString:
+      return std::string(text);
     case kInt: {
       const std::string trimmed = Trim(text);
       int64_t number = 0;
@@ -222,8 +257,8 @@ Config Config::Load(const std::filesystem::path& file, const std::filesystem::pa
       root = toml::parse_file(file.string());
     } catch (const toml::parse_error& e) {
       throw Error(file.filename().string() + ":" + std::to_string(e.source().begin.line) + ":" +
-                  std::to_string(e.source().begin.column) + ": invalid TOML: " +
-                  std::string(e.description()));
+                  std::to_string(e.source().begin.column) +
+                  ": invalid TOML: " + std::string(e.description()));
     }
     for (const auto& [section, section_node] : root) {
       const auto* table = section_node.as_table();
@@ -307,12 +342,16 @@ std::string Config::DefaultFileText() {
     text += "# " + std::string(spec.help) + "\n";
     text += std::string(spec.name.substr(dot + 1)) + " = ";
     switch (spec.type) {
-      case kString: text += "\"" + std::string(spec.default_value) + "\""; break;
+      case kString:
+        text += "\"" + std::string(spec.default_value) + "\"";
+        break;
       case kInt:
-      case kBool: text += std::string(spec.default_value); break;
+      case kBool:
+        text += std::string(spec.default_value);
+        break;
       case kStringList: {
-        const auto items = std::get<std::vector<std::string>>(
-            ParseText(spec, spec.default_value, "default"));
+        const auto items =
+            std::get<std::vector<std::string>>(ParseText(spec, spec.default_value, "default"));
         text += "[";
         for (size_t i = 0; i < items.size(); ++i) text += (i ? ", \"" : "\"") + items[i] + "\"";
         text += "]";

@@ -14,7 +14,8 @@ namespace futureim::core {
 class Environment {
  public:
   Environment() = default;
-  explicit Environment(std::map<std::string, std::string, std::less<>> vars) : vars_(std::move(vars)) {}
+  explicit Environment(std::map<std::string, std::string, std::less<>> vars)
+      : vars_(std::move(vars)) {}
   Environment(std::initializer_list<std::pair<const std::string, std::string>> vars)
       : vars_(vars) {}
 

@@ -1,15 +1,15 @@
 #include "core/key_store.h"
 
-#include <fcntl.h>
-#include <sodium.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/error.h"
@@ -73,7 +73,8 @@ KeyStore KeyStore::Open(const std::filesystem::path& file) {
     throw Error("key store " + file.string() + " has no \"secrets\" object");
   }
   for (const auto& [name, value] : json["secrets"].items()) {
-    if (!value.is_string()) throw Error("key store " + file.string() + ": '" + name + "' is not a string");
+    if (!value.is_string())
+      throw Error("key store " + file.string() + ": '" + name + "' is not a string");
     store.secrets_[name] = value.get<std::string>();
   }
   return store;

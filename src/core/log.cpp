@@ -1,12 +1,12 @@
 #include "core/log.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "core/error.h"
 
@@ -46,7 +46,6 @@ class RenderedLineFormatter final : public spdlog::formatter {
     return std::make_unique<RenderedLineFormatter>();
   }
 };
-
 
 // The chosen format lives in the logger's name, so there is one owner of the
 // logging state: spdlog's default logger, set once by ConfigureLogging.
@@ -90,9 +89,10 @@ std::string FormatLogLine(LogFormat format, std::string_view timestamp, std::str
   }
   std::string line = std::string(timestamp) + " " + std::string(level) + " " + std::string(event);
   for (const auto& [name, value] : safe.items()) {
-    line += " " + name + "=" +
-            (value.is_string() ? value.get<std::string>()
-                               : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    line +=
+        " " + name + "=" +
+        (value.is_string() ? value.get<std::string>()
+                           : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   }
   return line;
 }

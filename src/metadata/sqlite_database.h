@@ -1,12 +1,12 @@
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <sqlite3.h>
 
 namespace futureim::metadata {
 

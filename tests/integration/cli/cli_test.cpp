@@ -1,13 +1,13 @@
 // The real futureim binary, end to end: init, config and secret handling,
 // status and the store schema against a private MariaDB.
 
-#include <gtest/gtest.h>
-#include <sys/stat.h>
-
 #include <fstream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
 
 #include "source/mysql_connection.h"
 #include "support/private_mariadb.h"
@@ -30,12 +30,11 @@ class CliTest : public ::testing::Test {
                                   std::map<std::string, std::string> env = {},
                                   const std::string& input = {}) {
     const auto repl = server_->ReplicationUser();
-    std::map<std::string, std::string> base = {
-        {"FUTUREIM_WORKDIR", workdir_.path().string()},
-        {"FUTUREIM_SOURCE_PORT", std::to_string(repl.port)},
-        {"FUTUREIM_SOURCE_USER", repl.user},
-        {"FUTUREIM_SOURCE_PASSWORD", repl.password},
-        {"FUTUREIM_LOG_FORMAT", "json"}};
+    std::map<std::string, std::string> base = {{"FUTUREIM_WORKDIR", workdir_.path().string()},
+                                               {"FUTUREIM_SOURCE_PORT", std::to_string(repl.port)},
+                                               {"FUTUREIM_SOURCE_USER", repl.user},
+                                               {"FUTUREIM_SOURCE_PASSWORD", repl.password},
+                                               {"FUTUREIM_LOG_FORMAT", "json"}};
     for (auto& [k, v] : env) base[k] = v;
     args.insert(args.begin(), testing::FutureimBinary());
     return RunProcess(args, base, input);
@@ -108,7 +107,8 @@ TEST_F(CliTest, StatusBeforeInitNamesTheFix) {
 }
 
 TEST_F(CliTest, ConfigWithASecretIsRefused) {
-  std::ofstream(workdir_.path() / "futureim.toml") << "[source]\nport = 3306\npassword = \"Sup3r-secret\"\n";
+  std::ofstream(workdir_.path() / "futureim.toml")
+      << "[source]\nport = 3306\npassword = \"Sup3r-secret\"\n";
   auto result = Futureim({"status"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("futureim.toml:3"), std::string::npos) << result.err;
@@ -126,8 +126,9 @@ TEST_F(CliTest, BrokenTomlNamesTheLine) {
 TEST_F(CliTest, EnvironmentOverrideShowsItsOrigin) {
   auto result = Futureim({"config", "show"}, {{"FUTUREIM_REPLICATION_CHUNK_ROWS", "5000"}});
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("replication.chunk_rows = 5000    # env FUTUREIM_REPLICATION_CHUNK_ROWS"),
-            std::string::npos)
+  EXPECT_NE(
+      result.out.find("replication.chunk_rows = 5000    # env FUTUREIM_REPLICATION_CHUNK_ROWS"),
+      std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("source.password = (set)"), std::string::npos);
   EXPECT_EQ(result.out.find(server_->ReplicationUser().password), std::string::npos);
@@ -149,8 +150,8 @@ TEST_F(CliTest, SecretSetReadsStdinIntoTheKeyStore) {
 
 TEST_F(CliTest, GenerateSchemaOnlyCreatesTheStoreTables) {
   const auto store = server_->StoreUser();
-  const std::string target = "mysql://" + store.user + "@127.0.0.1:" + std::to_string(store.port) +
-                             "/" + store.database;
+  const std::string target =
+      "mysql://" + store.user + "@127.0.0.1:" + std::to_string(store.port) + "/" + store.database;
   for (int run = 0; run < 2; ++run) {  // idempotent
     auto result = Futureim({"generate", "--schema-only", "--target", target},
                            {{"FUTUREIM_TARGET_PASSWORD", store.password}});

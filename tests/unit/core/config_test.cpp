@@ -1,8 +1,8 @@
 #include "core/config.h"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
+
+#include <gtest/gtest.h>
 
 #include "core/error.h"
 #include "support/temp_dir.h"
@@ -60,8 +60,8 @@ TEST_F(ConfigTest, FileOverridesDefaultsAndRecordsLine) {
 
 TEST_F(ConfigTest, EnvironmentOverridesFile) {
   Environment env{{"FUTUREIM_SOURCE_PORT", "3310"},
-                   {"FUTUREIM_LAKE_ENCRYPT", "off"},
-                   {"FUTUREIM_REPLICATION_EXCLUDE", "ecommerce.tmp_%, ecommerce.audit"}};
+                  {"FUTUREIM_LAKE_ENCRYPT", "off"},
+                  {"FUTUREIM_REPLICATION_EXCLUDE", "ecommerce.tmp_%, ecommerce.audit"}};
   const auto config = Load("[source]\nport = 3307\n", env);
   EXPECT_EQ(config.GetInt("source.port"), 3310);
   EXPECT_FALSE(config.GetBool("lake.encrypt"));
@@ -110,8 +110,9 @@ TEST_F(ConfigTest, UnknownSettingIsAnError) {
 TEST_F(ConfigTest, WrongTypeRangeAndEnum) {
   EXPECT_NE(ErrorOf("[source]\nport = \"3306\"\n").find("expects an integer"), std::string::npos);
   EXPECT_NE(ErrorOf("[source]\nport = 70000\n").find("out of range"), std::string::npos);
-  EXPECT_NE(ErrorOf("[source]\ntls = \"maybe\"\n").find("not one of: disabled, preferred, required"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf("[source]\ntls = \"maybe\"\n").find("not one of: disabled, preferred, required"),
+      std::string::npos);
   EXPECT_NE(ErrorOf("[lake]\nencrypt = \"yes\"\n").find("true or false"), std::string::npos);
   EXPECT_NE(ErrorOf("port = 3306\n").find("must be a [section]"), std::string::npos);
 }

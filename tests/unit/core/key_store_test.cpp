@@ -1,9 +1,9 @@
 #include "core/key_store.h"
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-
-#include <fstream>
 
 #include "core/error.h"
 #include "support/temp_dir.h"

@@ -30,8 +30,8 @@ TEST(LogTest, SecretsAreRedactedInBothFormats) {
 }
 
 TEST(LogTest, InvalidUtf8DoesNotBreakJson) {
-  const auto line =
-      FormatLogLine(LogFormat::kJson, "t", "info", "source.row", {{"value", std::string("\xff\xfe")}});
+  const auto line = FormatLogLine(LogFormat::kJson, "t", "info", "source.row",
+                                  {{"value", std::string("\xff\xfe")}});
   EXPECT_TRUE(nlohmann::json::accept(line)) << line;
 }
 

@@ -1,8 +1,8 @@
 #include "metadata/metadata_db.h"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
+
+#include <gtest/gtest.h>
 
 #include "core/error.h"
 #include "support/temp_dir.h"
