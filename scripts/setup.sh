@@ -15,7 +15,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev libeigen3-dev libxgboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
-  ca-certificates curl xz-utils
+  ca-certificates curl xz-utils openssl
 )
 
 missing=()
