@@ -192,6 +192,20 @@ void MysqlConnection::Execute(std::string_view sql) {
   DiscardMoreResults();
 }
 
+uint64_t MysqlConnection::ExecuteCountingRows(std::string_view sql) {
+  RunStatement(sql);
+  // Read before anything else touches the handle: fetching or discarding
+  // results resets it.
+  const my_ulonglong affected = mysql_affected_rows(handle_);
+  ResultPtr result(mysql_use_result(handle_));
+  if (result == nullptr && mysql_field_count(handle_) != 0) {
+    ThrowLastError("reading a result");
+  }
+  result.reset();
+  DiscardMoreResults();
+  return affected == static_cast<my_ulonglong>(-1) ? 0 : static_cast<uint64_t>(affected);
+}
+
 std::vector<Row> MysqlConnection::Query(std::string_view sql) {
   RunStatement(sql);
   std::vector<Row> rows;

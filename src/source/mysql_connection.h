@@ -71,6 +71,11 @@ class MysqlConnection {
   // Runs one statement; any result set it returns is read and discarded.
   void Execute(std::string_view sql);
 
+  // Runs one data-changing statement (INSERT, UPDATE, DELETE, ...) and
+  // returns the number of rows it changed, as the server reports it (an
+  // UPDATE counts only rows whose values changed).
+  uint64_t ExecuteCountingRows(std::string_view sql);
+
   // Runs one statement and returns all its rows (empty for statements that
   // return no result set).
   std::vector<Row> Query(std::string_view sql);

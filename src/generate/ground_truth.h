@@ -1,0 +1,89 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace futureim::generate {
+
+// What the simulator built into the data, for scoring the analytics. It is
+// written beside the store (never into it) by GroundTruthWriter.
+
+enum class Archetype { kLoyal, kOccasional, kOneTime, kChurning };
+std::string_view ArchetypeName(Archetype archetype);
+
+enum class FraudPattern { kCardTesting, kAccountTakeover, kVelocityBurst, kRefundAbuse };
+std::string_view FraudPatternName(FraudPattern pattern);
+
+struct CustomerTruth {
+  std::string customer_id;
+  Archetype archetype;
+  std::string country;
+  int64_t signup_day;
+  int64_t churn_day = -1;  // churning customers only: no order on or after this day
+  double orders_per_year;  // the customer's base rate before calendar effects
+};
+
+struct CategoryTruth {
+  std::string category_id;
+  std::string name;
+  std::string parent_category_id;  // empty for a department
+  int level;                       // 1 department, 2, 3
+  bool is_leaf;
+  double elasticity;     // demand ∝ (effective price / reference price)^elasticity (leaves)
+  double annual_growth;  // category demand share grows as exp(growth × years) (leaves)
+};
+
+struct PriceChangeTruth {
+  std::string product_id;
+  std::string category_id;
+  int64_t day;
+  int64_t old_cents;
+  int64_t new_cents;
+};
+
+struct MarkdownTruth {
+  std::string product_id;
+  int64_t first_day;
+  int64_t end_day;  // exclusive
+  double discount_fraction;
+};
+
+struct BundleTruth {
+  std::string bundle_id;
+  std::vector<std::string> product_ids;
+  double inclusion_probability;  // chance that an order carries the bundle
+  // Realised lift of every pair inside the bundle over all orders:
+  // P(a and b in an order) / (P(a) P(b)); same order as pairs below.
+  std::vector<std::pair<size_t, size_t>> pairs;
+  std::vector<double> pair_lifts;
+  std::vector<int64_t> pair_orders;
+};
+
+struct FraudTruth {
+  std::string order_id;
+  std::string customer_id;
+  FraudPattern pattern;
+  int group;  // orders of one incident (a burst, an abuser) share a group
+};
+
+struct GroundTruth {
+  nlohmann::json parameters;  // seed, scale, as-of, calendar, rates, countries, counts
+  std::vector<CustomerTruth> customers;
+  std::vector<CategoryTruth> categories;
+  std::vector<PriceChangeTruth> price_changes;
+  std::vector<MarkdownTruth> markdowns;
+  std::vector<BundleTruth> bundles;
+  std::vector<FraudTruth> fraud;
+};
+
+// Writes parameters.json, customers.csv, categories.csv, price_changes.csv,
+// markdowns.csv, bundles.csv (one line per product pair) and fraud.csv into
+// `directory` (created if needed). Throws core::Error on any write failure.
+void WriteGroundTruth(const GroundTruth& truth, const std::filesystem::path& directory);
+
+}  // namespace futureim::generate
