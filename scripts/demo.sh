@@ -22,9 +22,15 @@ export FUTUREIM_SOURCE_DATABASE="$MARIADB_DATABASE"
 export FUTUREIM_SOURCE_PASSWORD="$MARIADB_REPL_PASSWORD"
 "$futureim" init
 
-echo "== store schema =="
-FUTUREIM_TARGET_PASSWORD="$MARIADB_STORE_PASSWORD" "$futureim" generate --schema-only \
-  --target "mysql://$MARIADB_STORE_USER@127.0.0.1:$MARIADB_PORT/$MARIADB_DATABASE"
+echo "== simulated store (scale 1, seed 42) =="
+target="mysql://$MARIADB_STORE_USER@127.0.0.1:$MARIADB_PORT/$MARIADB_DATABASE"
+# --replace makes a re-run reload the same deterministic store.
+FUTUREIM_TARGET_PASSWORD="$MARIADB_STORE_PASSWORD" "$futureim" generate --scale 1 --seed 42 \
+  --replace --target "$target" --truth "$demo/truth"
+
+echo "== a few seconds of live trading (what CDC will capture) =="
+FUTUREIM_TARGET_PASSWORD="$MARIADB_STORE_PASSWORD" "$futureim" generate --live 20 \
+  --live-seconds 3 --target "$target" --truth "$demo/truth"
 
 echo "== status =="
 "$futureim" status
