@@ -32,6 +32,7 @@ int Run(int argc, char** argv) {
   cli::AddSecretCommand(app, context);
   cli::AddGenerateCommand(app, context);
   cli::AddReplicateCommand(app, context);
+  cli::AddVerifyCommand(app, context);
   cli::AddUnavailableCommands(app, context);
 
   try {

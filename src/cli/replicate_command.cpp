@@ -62,8 +62,7 @@ void AddReplicateCommand(CLI::App& app, CommandContext& context) {
                     "purged binlog position)");
   command->add_flag("--until-caught-up", flags->until_caught_up,
                     "Exit once the lake has every change the source had (one-shot runs)");
-  command->add_flag("--stop-after-load", flags->stop_after_load,
-                    "Exit once the full load is done");
+  command->add_flag("--stop-after-load", flags->stop_after_load, "Exit once the full load is done");
   command->callback([&context, flags] {
     context.run = [&context, flags] { return RunReplicate(context, *flags); };
   });

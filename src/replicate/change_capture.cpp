@@ -65,10 +65,10 @@ source::SourceSchemaReader& ChangeCapture::SchemaReader() {
   return *schema_reader_;
 }
 
-const RawTableSchema& ChangeCapture::SchemaFor(
-    const std::shared_ptr<const source::TableMap>& map) {
+const RawTableSchema& ChangeCapture::SchemaFor(const std::shared_ptr<const source::TableMap>& map) {
   auto it = schemas_.find(map.get());
-  if (it == schemas_.end()) it = schemas_.emplace(map.get(), RawTableSchema::FromTableMap(*map)).first;
+  if (it == schemas_.end())
+    it = schemas_.emplace(map.get(), RawTableSchema::FromTableMap(*map)).first;
   return it->second;
 }
 
@@ -80,8 +80,8 @@ ChangeCapture::Outcome ChangeCapture::Run() {
   stream_options.position = state.position.value_or(source::BinlogPosition{});
   // Idle heartbeats are when pending changes get committed: half the flush
   // interval keeps commit-to-queryable within about one interval.
-  stream_options.heartbeat_period = std::max(std::chrono::milliseconds(100),
-                                             context_.options.flush_interval / 2);
+  stream_options.heartbeat_period =
+      std::max(std::chrono::milliseconds(100), context_.options.flush_interval / 2);
   auto stream = source::BinlogStream::Open(context_.options.endpoint, stream_options);
   flavor_ = stream.flavor();
   context_.metrics.SetPhase("streaming");
@@ -194,8 +194,8 @@ void ChangeCapture::OnRows(const source::BinlogEvent& event) {
   if (it != tables_.end() && Applies(it->second) && map.has_column_names &&
       reload_after_group_.count(name) == 0) {
     const RawTableSchema& schema = SchemaFor(rows.table);
-    if (!it->second.columns.empty() && !schema.SameColumns(RawTableSchema{
-                                           {}, {}, it->second.columns, {}})) {
+    if (!it->second.columns.empty() &&
+        !schema.SameColumns(RawTableSchema{{}, {}, it->second.columns, {}})) {
       // The lake's columns differ from the binlog's: a DDL this reader did
       // not see (or saw before its load). Write the rows anyway (files are
       // self-describing) and reload the table after the transaction.
@@ -252,8 +252,8 @@ void ChangeCapture::OnDdl(const std::string& statement, const std::string& defau
   const DdlStatement ddl = DdlStatement::Parse(statement, default_schema);
   const auto& selection = context_.options.selection;
   auto applies = [&](const std::string& name) {
-    return Tracks(name) && (tables_.at(name).state != TableState::kStreaming ||
-                            Applies(tables_.at(name)));
+    return Tracks(name) &&
+           (tables_.at(name).state != TableState::kStreaming || Applies(tables_.at(name)));
   };
   auto drop = [&](const TableRef& ref) {
     const std::string name = Qualified(ref.schema, ref.table);

@@ -72,8 +72,8 @@ void FullLoader::LoadTable(const std::string& qualified_name) {
     auto schema_connection = source::MysqlConnection::Connect(context_.options.endpoint);
     source::TableMap table_map;
     try {
-      table_map = source::SourceSchemaReader(schema_connection).ReadTable(progress.schema,
-                                                                         progress.table);
+      table_map =
+          source::SourceSchemaReader(schema_connection).ReadTable(progress.schema, progress.table);
     } catch (const source::SourceError& e) {
       if (e.code() != kNoSuchTable) throw;
       core::log::Warn("replication_table_gone", {{"table", qualified_name}});
@@ -84,9 +84,10 @@ void FullLoader::LoadTable(const std::string& qualified_name) {
     }
     const RawTableSchema schema = RawTableSchema::FromTableMap(table_map);
     if (schema.primary_key.empty()) {
-      core::log::Warn("replication_table_without_primary_key",
-                      {{"table", qualified_name},
-                       {"effect", "loaded whole in one read; its changes cannot be merged by key"}});
+      core::log::Warn(
+          "replication_table_without_primary_key",
+          {{"table", qualified_name},
+           {"effect", "loaded whole in one read; its changes cannot be merged by key"}});
     }
 
     RawChangeWriter writer(context_.database, context_.options.layout, context_.transcoder,
@@ -142,10 +143,11 @@ void FullLoader::LoadTable(const std::string& qualified_name) {
         context_.metrics.AddRowsLoaded(qualified_name, rows);
         first_chunk = false;
         if (done) {
-          core::log::Info("replication_table_loaded",
-                          {{"table", qualified_name},
-                           {"rows", context_.checkpoint.State().tables.at(qualified_name)
-                                        .counters.rows_loaded}});
+          core::log::Info(
+              "replication_table_loaded",
+              {{"table", qualified_name},
+               {"rows",
+                context_.checkpoint.State().tables.at(qualified_name).counters.rows_loaded}});
           snapshot.End();
           return;
         }

@@ -1,10 +1,10 @@
 #include "replicate/raw_change_writer.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <random>
 #include <type_traits>
+
+#include <unistd.h>
 
 #include "core/error.h"
 
@@ -89,6 +89,114 @@ engine::Decimal ParseDecimalText(const std::string& text, uint8_t width, uint8_t
   return decimal;
 }
 
+uint64_t AppendRawValue(engine::Appender& appender, const RawColumn& column,
+                        const source::ColumnValue& value,
+                        const source::CharsetTranscoder& transcoder, ConversionWarnings& warnings) {
+  uint64_t bytes = 0;
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, cv::Absent>) {
+          throw core::Error("column " + column.name +
+                            " is missing from a binlog row image: the source must use "
+                            "binlog_row_image=FULL");
+        } else if constexpr (std::is_same_v<T, cv::Null>) {
+          appender.AppendValue(engine::Null{});
+        } else if constexpr (std::is_same_v<T, int64_t>) {
+          appender.Append(v);
+          bytes += 8;
+        } else if constexpr (std::is_same_v<T, uint64_t>) {
+          if (column.kind == RawValueKind::kUnsignedBigInt) {
+            appender.Append(engine::Decimal{20, 0, static_cast<engine::Int128>(v)});
+          } else {
+            appender.Append(v);
+          }
+          bytes += 8;
+        } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+          appender.Append(v);
+          bytes += sizeof(T);
+        } else if constexpr (std::is_same_v<T, cv::Decimal>) {
+          if (column.kind == RawValueKind::kWideDecimal) {
+            appender.Append(std::string_view(v.text));
+          } else {
+            appender.Append(ParseDecimalText(v.text, column.decimal_width, column.decimal_scale));
+          }
+          bytes += 16;
+        } else if constexpr (std::is_same_v<T, cv::String>) {
+          if (column.kind == RawValueKind::kBlob) {
+            appender.Append(engine::Blob{v.bytes});
+          } else {
+            const std::string text = transcoder.ToUtf8(v.bytes, v.collation_id);
+            appender.Append(std::string_view(text));
+          }
+          bytes += v.bytes.size() + 16;
+        } else if constexpr (std::is_same_v<T, cv::Date>) {
+          if (v.zero()) {
+            ++warnings.zero_dates;
+            appender.AppendValue(engine::Null{});
+          } else {
+            appender.Append(
+                engine::Date{static_cast<int32_t>(DaysFromCivil(v.year, v.month, v.day))});
+          }
+          bytes += 4;
+        } else if constexpr (std::is_same_v<T, cv::Time>) {
+          appender.Append(v.microseconds);
+          bytes += 8;
+        } else if constexpr (std::is_same_v<T, cv::DateTime>) {
+          if (v.zero()) {
+            ++warnings.zero_dates;
+            appender.AppendValue(engine::Null{});
+          } else {
+            const int64_t days = DaysFromCivil(v.date.year, v.date.month, v.date.day);
+            const int64_t micros = days * kMicrosPerDay +
+                                   ((v.hour * 60LL + v.minute) * 60LL + v.second) * 1'000'000LL +
+                                   v.microsecond;
+            appender.Append(engine::Timestamp{micros});
+          }
+          bytes += 8;
+        } else if constexpr (std::is_same_v<T, cv::Timestamp>) {
+          if (v.zero()) {
+            ++warnings.zero_dates;
+            appender.AppendValue(engine::Null{});
+          } else {
+            appender.Append(engine::Timestamp{v.utc_microseconds});
+          }
+          bytes += 8;
+        } else if constexpr (std::is_same_v<T, cv::Year>) {
+          appender.Append(static_cast<int16_t>(v.value));
+          bytes += 2;
+        } else if constexpr (std::is_same_v<T, cv::Bit>) {
+          if (column.kind == RawValueKind::kUnsignedBigInt) {
+            appender.Append(engine::Decimal{20, 0, static_cast<engine::Int128>(v.value)});
+          } else {
+            appender.Append(static_cast<int64_t>(v.value));
+          }
+          bytes += 8;
+        } else if constexpr (std::is_same_v<T, cv::Enum>) {
+          appender.Append(std::string_view(v.name));
+          bytes += v.name.size() + 16;
+        } else if constexpr (std::is_same_v<T, cv::Set>) {
+          std::string text;
+          for (const auto& name : v.names) {
+            if (!text.empty()) text += ',';
+            text += name;
+          }
+          appender.Append(std::string_view(text));
+          bytes += text.size() + 16;
+        } else if constexpr (std::is_same_v<T, cv::Json>) {
+          appender.Append(std::string_view(v.text));
+          bytes += v.text.size() + 16;
+        } else if constexpr (std::is_same_v<T, cv::Unsupported>) {
+          ++warnings.unsupported_values;
+          appender.AppendValue(engine::Null{});
+        } else {
+          static_assert(std::is_void_v<T>, "every ColumnValue alternative is handled");
+        }
+      },
+      value);
+  return bytes;
+}
+
 // One source table's rows since the last spill, in a DuckDB temp table of the
 // table's raw schema (change columns last).
 struct RawChangeWriter::TableBuffer {
@@ -127,8 +235,8 @@ RawChangeWriter::TableBuffer& RawChangeWriter::BufferFor(const RawTableSchema& t
     for (const auto& column : table.columns) {
       sql += QuoteIdentifier(column.name) + " " + column.sql_type + ", ";
     }
-    sql += std::string(kOpColumn) + " VARCHAR, " + kCommitTsColumn + " TIMESTAMPTZ, " +
-           kSeqColumn + " BIGINT)";
+    sql += std::string(kOpColumn) + " VARCHAR, " + kCommitTsColumn + " TIMESTAMPTZ, " + kSeqColumn +
+           " BIGINT)";
     connection_.Execute(sql);
     slot->appender.emplace(connection_, slot->buffer_table);
     slot->rows = 0;
@@ -149,7 +257,7 @@ void RawChangeWriter::Append(const RawTableSchema& table, char op, int64_t commi
     if (row.empty()) {
       appender.AppendValue(engine::Null{});
     } else {
-      AppendValue(appender, table.columns[i], row[i]);
+      buffered_bytes_ += AppendRawValue(appender, table.columns[i], row[i], transcoder_, warnings_);
     }
   }
   const char op_text[2] = {op, '\0'};
@@ -161,110 +269,6 @@ void RawChangeWriter::Append(const RawTableSchema& table, char op, int64_t commi
   ++buffered_rows_;
   buffered_bytes_ += 24;
   if (buffered_bytes_ >= options_.spill_bytes) Spill();
-}
-
-void RawChangeWriter::AppendValue(engine::Appender& appender, const RawColumn& column,
-                                  const source::ColumnValue& value) {
-  std::visit(
-      [&](const auto& v) {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, cv::Absent>) {
-          throw core::Error("column " + column.name +
-                            " is missing from a binlog row image: the source must use "
-                            "binlog_row_image=FULL");
-        } else if constexpr (std::is_same_v<T, cv::Null>) {
-          appender.AppendValue(engine::Null{});
-        } else if constexpr (std::is_same_v<T, int64_t>) {
-          appender.Append(v);
-          buffered_bytes_ += 8;
-        } else if constexpr (std::is_same_v<T, uint64_t>) {
-          if (column.kind == RawValueKind::kUnsignedBigInt) {
-            appender.Append(engine::Decimal{20, 0, static_cast<engine::Int128>(v)});
-          } else {
-            appender.Append(v);
-          }
-          buffered_bytes_ += 8;
-        } else if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
-          appender.Append(v);
-          buffered_bytes_ += sizeof(T);
-        } else if constexpr (std::is_same_v<T, cv::Decimal>) {
-          if (column.kind == RawValueKind::kWideDecimal) {
-            appender.Append(std::string_view(v.text));
-          } else {
-            appender.Append(ParseDecimalText(v.text, column.decimal_width, column.decimal_scale));
-          }
-          buffered_bytes_ += 16;
-        } else if constexpr (std::is_same_v<T, cv::String>) {
-          if (column.kind == RawValueKind::kBlob) {
-            appender.Append(engine::Blob{v.bytes});
-          } else {
-            const std::string text = transcoder_.ToUtf8(v.bytes, v.collation_id);
-            appender.Append(std::string_view(text));
-          }
-          buffered_bytes_ += v.bytes.size() + 16;
-        } else if constexpr (std::is_same_v<T, cv::Date>) {
-          if (v.zero()) {
-            ++warnings_.zero_dates;
-            appender.AppendValue(engine::Null{});
-          } else {
-            appender.Append(engine::Date{static_cast<int32_t>(DaysFromCivil(v.year, v.month, v.day))});
-          }
-          buffered_bytes_ += 4;
-        } else if constexpr (std::is_same_v<T, cv::Time>) {
-          appender.Append(v.microseconds);
-          buffered_bytes_ += 8;
-        } else if constexpr (std::is_same_v<T, cv::DateTime>) {
-          if (v.zero()) {
-            ++warnings_.zero_dates;
-            appender.AppendValue(engine::Null{});
-          } else {
-            const int64_t days = DaysFromCivil(v.date.year, v.date.month, v.date.day);
-            const int64_t micros = days * kMicrosPerDay +
-                                   ((v.hour * 60LL + v.minute) * 60LL + v.second) * 1'000'000LL +
-                                   v.microsecond;
-            appender.Append(engine::Timestamp{micros});
-          }
-          buffered_bytes_ += 8;
-        } else if constexpr (std::is_same_v<T, cv::Timestamp>) {
-          if (v.zero()) {
-            ++warnings_.zero_dates;
-            appender.AppendValue(engine::Null{});
-          } else {
-            appender.Append(engine::Timestamp{v.utc_microseconds});
-          }
-          buffered_bytes_ += 8;
-        } else if constexpr (std::is_same_v<T, cv::Year>) {
-          appender.Append(static_cast<int16_t>(v.value));
-          buffered_bytes_ += 2;
-        } else if constexpr (std::is_same_v<T, cv::Bit>) {
-          if (column.kind == RawValueKind::kUnsignedBigInt) {
-            appender.Append(engine::Decimal{20, 0, static_cast<engine::Int128>(v.value)});
-          } else {
-            appender.Append(static_cast<int64_t>(v.value));
-          }
-          buffered_bytes_ += 8;
-        } else if constexpr (std::is_same_v<T, cv::Enum>) {
-          appender.Append(std::string_view(v.name));
-          buffered_bytes_ += v.name.size() + 16;
-        } else if constexpr (std::is_same_v<T, cv::Set>) {
-          std::string text;
-          for (const auto& name : v.names) {
-            if (!text.empty()) text += ',';
-            text += name;
-          }
-          appender.Append(std::string_view(text));
-          buffered_bytes_ += text.size() + 16;
-        } else if constexpr (std::is_same_v<T, cv::Json>) {
-          appender.Append(std::string_view(v.text));
-          buffered_bytes_ += v.text.size() + 16;
-        } else if constexpr (std::is_same_v<T, cv::Unsupported>) {
-          ++warnings_.unsupported_values;
-          appender.AppendValue(engine::Null{});
-        } else {
-          static_assert(std::is_void_v<T>, "every ColumnValue alternative is handled");
-        }
-      },
-      value);
 }
 
 void RawChangeWriter::SpillTable(TableBuffer& buffer) {
@@ -291,14 +295,13 @@ void RawChangeWriter::SpillTable(TableBuffer& buffer) {
       const fs::path dir =
           layout_.PartitionDir(buffer.schema.schema, buffer.schema.table, partition.day);
       fs::create_directories(dir);
-      const fs::path path =
-          dir / lake::RawTierLayout::InProgressFileName(writer_id_ + "-" +
-                                                        std::to_string(++file_counter_));
-      const std::string where = partitions.size() == 1
-                                    ? std::string()
-                                    : " WHERE CAST(" + std::string(kCommitTsColumn) +
-                                          " AS DATE) - DATE '1970-01-01' = " +
-                                          std::to_string(partition.day);
+      const fs::path path = dir / lake::RawTierLayout::InProgressFileName(
+                                      writer_id_ + "-" + std::to_string(++file_counter_));
+      const std::string where =
+          partitions.size() == 1
+              ? std::string()
+              : " WHERE CAST(" + std::string(kCommitTsColumn) +
+                    " AS DATE) - DATE '1970-01-01' = " + std::to_string(partition.day);
       try {
         connection_.Execute("COPY (SELECT " + columns + " FROM " + t + where + " ORDER BY " +
                             kSeqColumn + ") TO " + QuoteLiteral(path.string()) +

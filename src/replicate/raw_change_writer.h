@@ -84,8 +84,6 @@ class RawChangeWriter {
 
   TableBuffer& BufferFor(const RawTableSchema& table);
   void SpillTable(TableBuffer& buffer);
-  void AppendValue(engine::Appender& appender, const RawColumn& column,
-                   const source::ColumnValue& value);
 
   engine::Connection connection_;
   lake::RawTierLayout layout_;
@@ -101,6 +99,13 @@ class RawChangeWriter {
   std::string writer_id_;
   ConversionWarnings warnings_;
 };
+
+// Appends one source value to a DuckDB appender column of `column`'s raw
+// type: the one conversion from source values to lake values, used by the
+// writer and by `verify`. Returns the approximate bytes the value occupies.
+uint64_t AppendRawValue(engine::Appender& appender, const RawColumn& column,
+                        const source::ColumnValue& value,
+                        const source::CharsetTranscoder& transcoder, ConversionWarnings& warnings);
 
 // Parses a DECIMAL's exact text ("-12.340") into DuckDB's scaled integer at
 // `scale` digits. Throws core::Error when it does not fit width/scale.

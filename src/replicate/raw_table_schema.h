@@ -13,21 +13,21 @@ namespace futureim::replicate {
 // and Spark read from plain Parquet (so no unsigned Parquet integers, no
 // INTERVAL, no HUGEINT). docs/ARCHITECTURE.md has the full table.
 enum class RawValueKind {
-  kTinyInt,          // TINYINT
-  kSmallInt,         // TINYINT UNSIGNED, SMALLINT, YEAR
-  kInteger,          // SMALLINT UNSIGNED, MEDIUMINT (both), INT
-  kBigInt,           // INT UNSIGNED, BIGINT, BIT(1..63)
-  kUnsignedBigInt,   // BIGINT UNSIGNED, BIT(64) → DECIMAL(20,0)
-  kDecimal,          // DECIMAL(p<=38, s) → DECIMAL(p, s)
-  kWideDecimal,      // DECIMAL(p>38, s) → VARCHAR, the exact text
-  kFloat,            // FLOAT
-  kDouble,           // DOUBLE
-  kDate,             // DATE (zero dates → NULL, counted)
-  kTimestamp,        // DATETIME → TIMESTAMP (naive, microseconds)
-  kTimestampTz,      // TIMESTAMP → TIMESTAMPTZ (UTC instant, microseconds)
-  kTimeMicros,       // TIME → BIGINT microseconds (±838:59:59.999999)
-  kText,             // CHAR/VARCHAR/TEXT in any charset, ENUM, SET, JSON → VARCHAR (UTF-8)
-  kBlob,             // BINARY/VARBINARY/BLOB, GEOMETRY → BLOB
+  kTinyInt,         // TINYINT
+  kSmallInt,        // TINYINT UNSIGNED, SMALLINT, YEAR
+  kInteger,         // SMALLINT UNSIGNED, MEDIUMINT (both), INT
+  kBigInt,          // INT UNSIGNED, BIGINT, BIT(1..63)
+  kUnsignedBigInt,  // BIGINT UNSIGNED, BIT(64) → DECIMAL(20,0)
+  kDecimal,         // DECIMAL(p<=38, s) → DECIMAL(p, s)
+  kWideDecimal,     // DECIMAL(p>38, s) → VARCHAR, the exact text
+  kFloat,           // FLOAT
+  kDouble,          // DOUBLE
+  kDate,            // DATE (zero dates → NULL, counted)
+  kTimestamp,       // DATETIME → TIMESTAMP (naive, microseconds)
+  kTimestampTz,     // TIMESTAMP → TIMESTAMPTZ (UTC instant, microseconds)
+  kTimeMicros,      // TIME → BIGINT microseconds (±838:59:59.999999)
+  kText,            // CHAR/VARCHAR/TEXT in any charset, ENUM, SET, JSON → VARCHAR (UTF-8)
+  kBlob,            // BINARY/VARBINARY/BLOB, GEOMETRY → BLOB
 };
 
 struct RawColumn {
@@ -70,7 +70,7 @@ inline constexpr const char* kCommitTsColumn = "_commit_ts";
 inline constexpr const char* kSeqColumn = "_seq";
 
 // The `_op` codes.
-inline constexpr char kOpLoad = 'L';      // row of a full load (or reload)
+inline constexpr char kOpLoad = 'L';  // row of a full load (or reload)
 inline constexpr char kOpInsert = 'I';
 inline constexpr char kOpUpdate = 'U';    // the row's new image
 inline constexpr char kOpDelete = 'D';    // the row's last image

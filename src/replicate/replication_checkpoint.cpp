@@ -1,15 +1,15 @@
 #include "replicate/replication_checkpoint.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -122,8 +122,8 @@ void ReplicationCheckpoint::RemoveUncommittedFiles() const {
     }
   }
   if (removed > 0) {
-    core::log::Info("replication_cleanup", {{"uncommitted_files_removed", removed},
-                                            {"last_commit", state_.commit}});
+    core::log::Info("replication_cleanup",
+                    {{"uncommitted_files_removed", removed}, {"last_commit", state_.commit}});
   }
 }
 

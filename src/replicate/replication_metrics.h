@@ -17,7 +17,8 @@ namespace futureim::replicate {
 // process.
 class ReplicationMetrics {
  public:
-  void SetPhase(const std::string& phase);  // "starting", "loading", "streaming", "reconnecting", "stopped", "error"
+  void SetPhase(const std::string& phase);  // "starting", "loading", "streaming", "reconnecting",
+                                            // "stopped", "error"
   void SetError(const std::string& message);
   void ClearError();
   // A transaction from the source, committed at source time `commit_ts_us`,

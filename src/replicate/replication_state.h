@@ -43,9 +43,9 @@ struct TableCounters {
   uint64_t deletes = 0;
   uint64_t truncates = 0;
   uint64_t files = 0;
-  uint64_t loads = 0;              // full loads started (1 + reloads after DDL)
-  int64_t last_change_ts_us = 0;   // source commit time of the last change applied
-  int64_t last_commit_at_us = 0;   // wall clock of the last commit that touched the table
+  uint64_t loads = 0;             // full loads started (1 + reloads after DDL)
+  int64_t last_change_ts_us = 0;  // source commit time of the last change applied
+  int64_t last_commit_at_us = 0;  // wall clock of the last commit that touched the table
 
   uint64_t changes() const { return inserts + updates + deletes + truncates; }
 };
@@ -74,7 +74,7 @@ struct ReplicationState {
   uint64_t next_seq = 1;
   // Where CDC resumes; unset until the first full load has a snapshot.
   std::optional<source::BinlogPosition> position;
-  std::string last_gtid;  // MariaDB GTID of the last committed transaction
+  std::string last_gtid;                        // MariaDB GTID of the last committed transaction
   std::map<std::string, TableProgress> tables;  // by "schema.table"
   uint64_t zero_dates = 0;
   uint64_t unsupported_values = 0;

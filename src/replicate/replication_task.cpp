@@ -1,11 +1,11 @@
 #include "replicate/replication_task.h"
 
-#include <unistd.h>
-
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <thread>
+
+#include <unistd.h>
 
 #include "core/error.h"
 #include "core/log.h"
