@@ -34,6 +34,13 @@ bool MergeSchemaFallback(source::TableMap& map, const source::TableMap& current)
   return true;
 }
 
+bool KeyChanged(const source::TableMap& map, const source::RowChange& change) {
+  for (const uint32_t index : map.primary_key) {
+    if (!(change.before.at(index) == change.after.at(index))) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 ChangeCapture::ChangeCapture(ReplicationContext& context)
@@ -209,6 +216,12 @@ void ChangeCapture::OnRows(const source::BinlogEvent& event) {
           ++counts.inserts;
           break;
         case source::RowChangeKind::kUpdate:
+          // An update that changes the key moves the row: the old key is
+          // deleted, or the lake would keep it alive.
+          if (KeyChanged(map, change)) {
+            writer_.Append(schema, kOpDelete, group_ts_us_, seqs_.Next(), change.before);
+            ++pending_rows_;
+          }
           writer_.Append(schema, kOpUpdate, group_ts_us_, seqs_.Next(), change.after);
           ++counts.updates;
           break;
