@@ -46,8 +46,9 @@ void AddVerifyCommand(CLI::App& app, CommandContext& context) {
       "Compare the source with the lake's current state per table: row counts, content "
       "checksums and the keys that differ. Exit 1 on any difference.");
   command->add_flag("--json", flags->json, "Print the report as JSON");
-  command->add_option("--wait", flags->wait_seconds,
-                      "Seconds to wait for the lake to catch up with the source")
+  command
+      ->add_option("--wait", flags->wait_seconds,
+                   "Seconds to wait for the lake to catch up with the source")
       ->check(CLI::Range(0, 3600));
   command->add_option("--max-keys", flags->max_keys, "Mismatching keys listed per table");
   command->callback([&context, flags] {

@@ -85,8 +85,8 @@ std::string LakeCurrentStateSql(const std::vector<std::filesystem::path>& files,
   std::string projected;
   for (const auto& column : schema.columns) {
     if (!projected.empty()) projected += ", ";
-    projected += "CAST(" + quote(column.name) + " AS " + column.sql_type + ") AS " +
-                 quote(column.name);
+    projected +=
+        "CAST(" + quote(column.name) + " AS " + column.sql_type + ") AS " + quote(column.name);
   }
   const std::string changes = "read_parquet([" + list + "], union_by_name=true)";
   return "WITH changes AS (SELECT * FROM " + changes +
@@ -115,8 +115,7 @@ TableVerification VerifyTable(const ReplicationOptions& options, const TableProg
   engine::Connection connection(db);
   connection.Execute("SET TimeZone='UTC'");
   LoadSourceRows(options, connection, map, schema, snapshot, transcoder, "source_rows");
-  const auto files =
-      options.layout.CommittedFiles(progress.schema, progress.table, last_commit);
+  const auto files = options.layout.CommittedFiles(progress.schema, progress.table, last_commit);
   std::string columns;
   for (const auto& column : schema.columns) {
     if (!columns.empty()) columns += ", ";
@@ -141,18 +140,17 @@ TableVerification VerifyTable(const ReplicationOptions& options, const TableProg
     *count = std::stoull(*rows[0][0]);
     *checksum = *rows[0][1];
   }
-  const std::string key_match =
-      Join(schema.primary_key, " AND ", [](const std::string& k) {
-        return "s." + QuoteIdentifier(k) + " IS NOT DISTINCT FROM l." + QuoteIdentifier(k);
-      });
+  const std::string key_match = Join(schema.primary_key, " AND ", [](const std::string& k) {
+    return "s." + QuoteIdentifier(k) + " IS NOT DISTINCT FROM l." + QuoteIdentifier(k);
+  });
   const std::string key_text = Join(schema.primary_key, " || '|' || ", [](const std::string& k) {
     return "coalesce(CAST(coalesce(s." + QuoteIdentifier(k) + ", l." + QuoteIdentifier(k) +
            ") AS VARCHAR), 'NULL')";
   });
   const std::string first_key = QuoteIdentifier(schema.primary_key[0]);
   auto diff = connection.Query(
-      "WITH s AS (SELECT *, " + row_hash + " AS _h FROM source_rows), l AS (SELECT *, " +
-      row_hash + " AS _h FROM lake_rows), d AS (SELECT CASE WHEN l." + first_key +
+      "WITH s AS (SELECT *, " + row_hash + " AS _h FROM source_rows), l AS (SELECT *, " + row_hash +
+      " AS _h FROM lake_rows), d AS (SELECT CASE WHEN l." + first_key +
       " IS NULL THEN 'missing' WHEN s." + first_key +
       " IS NULL THEN 'extra' ELSE 'different' END AS kind, " + key_text +
       " AS k FROM s FULL OUTER JOIN l ON " + key_match +
@@ -233,8 +231,8 @@ VerificationReport ReplicationVerifier::Verify(std::chrono::seconds wait, size_t
       continue;
     }
     try {
-      report.tables.push_back(VerifyTable(options_, current, lake->commit, transcoder, snapshot,
-                                          max_keys_listed));
+      report.tables.push_back(
+          VerifyTable(options_, current, lake->commit, transcoder, snapshot, max_keys_listed));
     } catch (const core::Error& e) {
       TableVerification t;
       t.table = name;

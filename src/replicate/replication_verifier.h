@@ -20,11 +20,11 @@ struct TableVerification {
   // source's rows converted exactly as replication converts them).
   std::string source_checksum;
   std::string lake_checksum;
-  uint64_t missing_in_lake = 0;   // keys only in the source
-  uint64_t extra_in_lake = 0;     // keys only in the lake
-  uint64_t different = 0;         // keys in both with different values
+  uint64_t missing_in_lake = 0;              // keys only in the source
+  uint64_t extra_in_lake = 0;                // keys only in the lake
+  uint64_t different = 0;                    // keys in both with different values
   std::vector<std::string> mismatched_keys;  // up to the limit, as "k1|k2"
-  std::string error;              // set when the table could not be compared
+  std::string error;                         // set when the table could not be compared
 
   bool ok() const {
     return error.empty() && missing_in_lake == 0 && extra_in_lake == 0 && different == 0 &&

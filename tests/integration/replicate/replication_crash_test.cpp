@@ -3,13 +3,13 @@
 // writes from the simulator; after the restarts `verify` must find the lake
 // equal to the source, and the raw tier must hold no _seq twice.
 
-#include <signal.h>
-#include <sys/wait.h>
-
 #include <chrono>
 #include <fstream>
 #include <random>
 #include <thread>
+
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "engine/duckdb.h"
 #include "lake/raw_tier_layout.h"
@@ -68,8 +68,8 @@ class ReplicationCrashTest : public ReplicationFixture {
       for (const auto& f : files) list += (list.empty() ? "'" : ", '") + f.string() + "'";
       duplicates += static_cast<uint64_t>(*connection
                                                .Query("SELECT count(*) - count(DISTINCT _seq) "
-                                                      "FROM read_parquet([" + list +
-                                                      "], union_by_name=true)")
+                                                      "FROM read_parquet([" +
+                                                      list + "], union_by_name=true)")
                                                .ScalarInt64());
     }
     return duplicates;

@@ -32,11 +32,11 @@ class ReplicationTest : public ReplicationFixture {
     db.Execute("BEGIN");
     for (int i = from; i < to; ++i) {
       const std::string id = "o" + std::to_string(100000 + i);
-      db.Execute("INSERT INTO ecommerce.orders VALUES ('" + id + "', 'Zoë 😀 " +
-                 std::to_string(i) + "', " + std::to_string(i) + ".25, " +
-                 (i % 7 == 0 ? "18446744073709551615" : std::to_string(i)) +
-                 ", '2024-02-29 12:34:56.123456', '2024-03-01 00:00:01.5', '-838:59:58.99', b'101', "
-                 "'paid', 'a,c', '{\"k\": [1, 2]}', x'00ff10', 'caf\xe9', 2024, 1.5, -2.25e-300)");
+      db.Execute(
+          "INSERT INTO ecommerce.orders VALUES ('" + id + "', 'Zoë 😀 " + std::to_string(i) + "', " +
+          std::to_string(i) + ".25, " + (i % 7 == 0 ? "18446744073709551615" : std::to_string(i)) +
+          ", '2024-02-29 12:34:56.123456', '2024-03-01 00:00:01.5', '-838:59:58.99', b'101', "
+          "'paid', 'a,c', '{\"k\": [1, 2]}', x'00ff10', 'caf\xe9', 2024, 1.5, -2.25e-300)");
       db.Execute("INSERT INTO ecommerce.order_items VALUES ('" + id + "', 1, 2), ('" + id +
                  "', 2, 3)");
     }

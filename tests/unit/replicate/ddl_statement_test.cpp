@@ -52,7 +52,8 @@ TEST(DdlStatementTest, AlterColumnsAndRenames) {
   ddl = DdlStatement::Parse("ALTER TABLE orders RENAME INDEX i TO j", "s");
   EXPECT_TRUE(ddl.renames.empty());
 
-  ddl = DdlStatement::Parse("ALTER ONLINE IGNORE TABLE s.orders ADD x INT, RENAME TO s.orders2", "q");
+  ddl =
+      DdlStatement::Parse("ALTER ONLINE IGNORE TABLE s.orders ADD x INT, RENAME TO s.orders2", "q");
   ASSERT_EQ(ddl.renames.size(), 1u);
   EXPECT_EQ(ddl.renames[0].first, (TableRef{"s", "orders"}));
   EXPECT_EQ(ddl.renames[0].second, (TableRef{"s", "orders2"}));

@@ -2,16 +2,15 @@
 // with real DuckDB and real files: what readers see after commits, after a
 // simulated crash, and after SIGKILL at random instants.
 
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <chrono>
-#include <random>
-#include <thread>
-#include <set>
-
-#include <gtest/gtest.h>
 
 #include "core/error.h"
 #include "engine/duckdb.h"
@@ -27,7 +26,8 @@ namespace cv = source::column_value;
 namespace fs = std::filesystem;
 
 source::CharsetTranscoder Utf8Only() {
-  return source::CharsetTranscoder({{45, "utf8mb4"}, {46, "utf8mb4"}, {8, "latin1"}, {63, "binary"}});
+  return source::CharsetTranscoder(
+      {{45, "utf8mb4"}, {46, "utf8mb4"}, {8, "latin1"}, {63, "binary"}});
 }
 
 source::BinlogColumn SourceColumn(std::string name, source::BinlogColumnType type) {
@@ -79,9 +79,10 @@ class RawCommitTest : public ::testing::Test {
     engine::Connection connection(db);
     connection.Execute("SET TimeZone='UTC'");
     return connection
-        .Query("SELECT order_id, amount::VARCHAR, n::VARCHAR, day::VARCHAR, _op, _seq, "
-               "commit_date::VARCHAR FROM read_parquet([" + list +
-               "], hive_partitioning=true) ORDER BY _seq")
+        .Query(
+            "SELECT order_id, amount::VARCHAR, n::VARCHAR, day::VARCHAR, _op, _seq, "
+            "commit_date::VARCHAR FROM read_parquet([" +
+            list + "], hive_partitioning=true) ORDER BY _seq")
         .FetchAllAsText();
   }
 };
@@ -110,9 +111,9 @@ TEST_F(RawCommitTest, CommittedFilesAndStateBecomeVisibleTogether) {
   }
   const auto rows = CommittedRows();
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows[0], (std::vector<std::optional<std::string>>{
-                         "a", "12.50", "18446744073709551615", "2024-02-29", "I", "1",
-                         "2024-10-04"}));
+  EXPECT_EQ(rows[0],
+            (std::vector<std::optional<std::string>>{"a", "12.50", "18446744073709551615",
+                                                     "2024-02-29", "I", "1", "2024-10-04"}));
   EXPECT_EQ(rows[1][1], "-0.01");
   EXPECT_EQ(rows[1][3], std::nullopt) << "a zero date is stored as NULL";
   EXPECT_EQ(rows[1][4], "U");
@@ -223,8 +224,8 @@ TEST_F(RawCommitTest, KilledAtRandomInstantsTheLakeHoldsExactlyTheCommittedBatch
     ::kill(child, SIGKILL);
     int status = 0;
     ::waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the child stopped by itself (exit "
-                                     << WEXITSTATUS(status) << ")";
+    ASSERT_TRUE(WIFSIGNALED(status))
+        << "the child stopped by itself (exit " << WEXITSTATUS(status) << ")";
 
     auto checkpoint = ReplicationCheckpoint::Open(layout_);  // cleans up
     const ReplicationState state = checkpoint.State();
