@@ -56,9 +56,10 @@ TEST_F(CharsetTranscoderServerTest, AgreesWithTheServersConvert) {
   store.Execute("INSERT INTO texts (id, l1, cy) VALUES (1, " + HexLiteral(every_byte) + ", " +
                 HexLiteral(cp1251_bytes) + ")");
   const std::string cjk = "中文字符測試 日本語テキスト ①② ·";
-  store.Execute("INSERT INTO texts VALUES (2, '', 'Grüße €', 'Привет, мир', CONVERT('" + cjk +
-                "' USING gbk), CONVERT('中文繁體字' USING big5), CONVERT('日本語テキスト①' USING "
-                "cp932), CONVERT('日本語テキスト' USING ujis), CONVERT('한국어 텍스트' USING euckr))");
+  store.Execute(
+      "INSERT INTO texts VALUES (2, '', 'Grüße €', 'Привет, мир', CONVERT('" + cjk +
+      "' USING gbk), CONVERT('中文繁體字' USING big5), CONVERT('日本語テキスト①' USING "
+      "cp932), CONVERT('日本語テキスト' USING ujis), CONVERT('한국어 텍스트' USING euckr))");
 
   const auto transcoder = CharsetTranscoder::FromServer(store);
   const std::vector<std::string> columns = {"l1", "cy", "gb", "b5", "sj", "uj", "kr"};

@@ -14,26 +14,11 @@ namespace {
 using source::CharsetTranscoder;
 
 CharsetTranscoder Transcoder() {
-  return CharsetTranscoder({{8, "latin1"},
-                            {45, "utf8mb4"},
-                            {33, "utf8mb3"},
-                            {11, "ascii"},
-                            {63, "binary"},
-                            {51, "cp1251"},
-                            {9, "latin2"},
-                            {25, "greek"},
-                            {35, "ucs2"},
-                            {54, "utf16"},
-                            {56, "utf16le"},
-                            {60, "utf32"},
-                            {28, "gbk"},
-                            {1, "big5"},
-                            {13, "sjis"},
-                            {12, "ujis"},
-                            {19, "euckr"},
-                            {95, "cp932"},
-                            {18, "tis620"},
-                            {7, "koi8r"},
+  return CharsetTranscoder({{8, "latin1"},  {45, "utf8mb4"}, {33, "utf8mb3"}, {11, "ascii"},
+                            {63, "binary"}, {51, "cp1251"},  {9, "latin2"},   {25, "greek"},
+                            {35, "ucs2"},   {54, "utf16"},   {56, "utf16le"}, {60, "utf32"},
+                            {28, "gbk"},    {1, "big5"},     {13, "sjis"},    {12, "ujis"},
+                            {19, "euckr"},  {95, "cp932"},   {18, "tis620"},  {7, "koi8r"},
                             {37, "swe7"}});
 }
 
