@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "cli/command_context.h"
+#include "cli/stop_signal.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "generate/civil_time.h"
@@ -71,18 +72,6 @@ double ParseRate(const std::string& text) {
 int64_t TodayUtc() {
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   return std::chrono::duration_cast<std::chrono::seconds>(now).count() / generate::kSecondsPerDay;
-}
-
-std::atomic<bool> g_stop{false};
-extern "C" void OnStopSignal(int) { g_stop.store(true); }
-
-void InstallStopHandlers() {
-  struct sigaction action {};
-  action.sa_handler = OnStopSignal;
-  sigemptyset(&action.sa_mask);
-  action.sa_flags = SA_RESTART;  // let an in-flight statement finish
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
 }
 
 void PrintFillSummary(const generate::RowSink& sink, const generate::StoreTarget& target,
@@ -204,7 +193,7 @@ int RunGenerate(CommandContext& context, const GenerateOptions& options) {
   }
 
   if (live_rate > 0) {
-    InstallStopHandlers();
+    const std::atomic<bool>& stop = InstallStopSignalHandlers();
     generate::LiveOptions live;
     live.transactions_per_second = live_rate;
     live.max_seconds = options.live_seconds;
@@ -218,7 +207,7 @@ int RunGenerate(CommandContext& context, const GenerateOptions& options) {
       plan << " until stopped (Ctrl-C)";
     }
     std::cout << plan.str() << std::endl;
-    const auto summary = trader.Run(g_stop);
+    const auto summary = trader.Run(stop);
     std::cout << "live trading stopped: " << summary.transactions << " transactions in "
               << std::fixed << std::setprecision(2) << summary.seconds << " s ("
               << (summary.seconds > 0 ? summary.transactions / summary.seconds : 0) << "/s); "

@@ -90,7 +90,9 @@ void FullLoader::LoadTable(const std::string& qualified_name) {
            {"effect", "loaded whole in one read; its changes cannot be merged by key"}});
     }
 
-    RawChangeWriter writer(context_.database, context_.options.layout, context_.transcoder,
+    // A transcoder per thread: it keeps converter state.
+    const auto transcoder = source::CharsetTranscoder::FromServer(schema_connection);
+    RawChangeWriter writer(context_.database, context_.options.layout, transcoder,
                            {context_.options.flush_bytes});
     SeqAllocator seqs(context_.checkpoint);
     bool first_chunk = true;

@@ -277,9 +277,10 @@ void RawChangeWriter::SpillTable(TableBuffer& buffer) {
   buffer.appender.reset();
   if (buffer.rows > 0) {
     const std::string& t = buffer.buffer_table;
-    auto days = connection_.Query("SELECT DISTINCT CAST(" + std::string(kCommitTsColumn) +
-                                  " AS DATE) - DATE '1970-01-01' AS d, count(*) FROM " + t +
-                                  " GROUP BY d ORDER BY d");
+    // GROUP BY position, not an alias: a source column may share the alias's name.
+    auto days = connection_.Query("SELECT CAST(" + std::string(kCommitTsColumn) +
+                                  " AS DATE) - DATE '1970-01-01', count(*) FROM " + t +
+                                  " GROUP BY 1 ORDER BY 1");
     struct Partition {
       int64_t day;
       uint64_t rows;

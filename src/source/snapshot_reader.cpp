@@ -23,8 +23,8 @@ enum class FetchAs {
   kUnsigned,  // MYSQL_TYPE_LONGLONG, unsigned
   kFloat,
   kDouble,
-  kTime,      // MYSQL_TIME: DATE, DATETIME, TIMESTAMP, TIME
-  kBytes,     // text or binary bytes, any length
+  kTime,   // MYSQL_TIME: DATE, DATETIME, TIMESTAMP, TIME
+  kBytes,  // text or binary bytes, any length
 };
 
 FetchAs FetchKind(const BinlogColumn& column) {
@@ -81,16 +81,14 @@ bool IsBinaryString(const BinlogColumn& column) {
 }
 
 int64_t MicrosFromCivil(const MYSQL_TIME& t) {
-  const int64_t days = binlog_decoding::DaysFromCivil(static_cast<int>(t.year),
-                                                      static_cast<int>(t.month),
-                                                      static_cast<int>(t.day));
+  const int64_t days = binlog_decoding::DaysFromCivil(
+      static_cast<int>(t.year), static_cast<int>(t.month), static_cast<int>(t.day));
   return ((days * 24 + t.hour) * 60 + t.minute) * 60 * 1000000 + t.second * int64_t{1000000} +
          static_cast<int64_t>(t.second_part);
 }
 
 ColumnValue TemporalValue(const BinlogColumn& column, const MYSQL_TIME& t) {
-  const cv::Date date{static_cast<int>(t.year), static_cast<int>(t.month),
-                      static_cast<int>(t.day)};
+  const cv::Date date{static_cast<int>(t.year), static_cast<int>(t.month), static_cast<int>(t.day)};
   switch (column.type) {
     case BinlogColumnType::kDate:
     case BinlogColumnType::kNewDate:
@@ -251,8 +249,8 @@ void BindParam(MYSQL_BIND& bind, KeyParam& param, const BinlogColumn& column,
       }
       param.text = text;
       param.length = static_cast<unsigned long>(param.text.size());
-      bind.buffer_type = column.type == BinlogColumnType::kNewDecimal ? MYSQL_TYPE_NEWDECIMAL
-                                                                      : MYSQL_TYPE_STRING;
+      bind.buffer_type =
+          column.type == BinlogColumnType::kNewDecimal ? MYSQL_TYPE_NEWDECIMAL : MYSQL_TYPE_STRING;
       bind.buffer = param.text.data();
       bind.buffer_length = param.length;
       bind.length = &param.length;
