@@ -28,12 +28,14 @@ constexpr std::string_view kVariablesQuery =
 
 // Base tables outside the servers' own schemas, each with whether it has a
 // primary key. information_schema lists only tables the user holds some
-// privilege on, so without SELECT the list is empty.
+// privilege on, so without SELECT the list is empty. The key comes from
+// STATISTICS (index "PRIMARY" on both servers): MariaDB 10.11 shows a user
+// with only SELECT no rows at all in TABLE_CONSTRAINTS.
 constexpr std::string_view kTablesQuery =
-    "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, c.CONSTRAINT_NAME IS NOT NULL "
-    "FROM information_schema.TABLES t LEFT JOIN information_schema.TABLE_CONSTRAINTS c "
-    "ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME "
-    "AND c.CONSTRAINT_TYPE = 'PRIMARY KEY' "
+    "SELECT t.TABLE_SCHEMA, t.TABLE_NAME, k.TABLE_NAME IS NOT NULL "
+    "FROM information_schema.TABLES t LEFT JOIN (SELECT DISTINCT TABLE_SCHEMA, TABLE_NAME "
+    "FROM information_schema.STATISTICS WHERE INDEX_NAME = 'PRIMARY') k "
+    "ON k.TABLE_SCHEMA = t.TABLE_SCHEMA AND k.TABLE_NAME = t.TABLE_NAME "
     "WHERE t.TABLE_TYPE IN ('BASE TABLE', 'SYSTEM VERSIONED') "
     "AND t.TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys') "
     "ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME";
@@ -366,9 +368,11 @@ std::vector<SourceCheckItem> CheckGrants(const UserGrants& grants, const std::st
   return items;
 }
 
+// `missing_database` is the configured database when the server does not
+// have it (empty otherwise).
 std::vector<SourceCheckItem> CheckTables(const TableFilter& filter,
-                                         const std::vector<SourceTable>& selected,
-                                         bool can_select) {
+                                         const std::vector<SourceTable>& selected, bool can_select,
+                                         const std::string& missing_database) {
   std::string patterns;
   for (const auto& pattern : filter.include()) patterns += (patterns.empty() ? "" : ", ") + pattern;
   if (!filter.exclude().empty()) {
@@ -380,6 +384,14 @@ std::vector<SourceCheckItem> CheckTables(const TableFilter& filter,
     }
   }
   std::vector<SourceCheckItem> items;
+  if (!missing_database.empty()) {
+    items.push_back(Fail("tables",
+                         "the database " + QuoteIdentifier(missing_database) +
+                             " (source.database) does not exist on the server",
+                         "correct source.database (FUTUREIM_SOURCE_DATABASE), or create the "
+                         "database"));
+    return items;
+  }
   if (selected.empty()) {
     // Not a failure: replication can start on an empty schema and pick up
     // tables created later. But it is most likely a wrong pattern.
@@ -443,9 +455,13 @@ SourceCheck::SourceCheck(SourceEndpoint endpoint, TableFilter tables, int64_t re
 SourceCheckReport SourceCheck::Run() const {
   SourceCheckReport report;
   report.endpoint = endpoint_.Describe();
+  // No default database: a user without SELECT on it could not even log in,
+  // and the grant check below names the exact GRANT that is missing.
+  SourceEndpoint session = endpoint_;
+  session.database.clear();
   std::optional<MysqlConnection> connection;
   try {
-    connection.emplace(MysqlConnection::Connect(endpoint_, std::chrono::seconds(10)));
+    connection.emplace(MysqlConnection::Connect(session, std::chrono::seconds(10)));
   } catch (const SourceError& e) {
     report.items.push_back(Fail("connection", e.what(), ConnectFix(e.code())));
     return report;
@@ -497,7 +513,16 @@ SourceCheckReport SourceCheck::Run() const {
   }
   report.items.push_back(CheckTls(endpoint_, cipher, variables));
 
-  for (auto& item : CheckTables(tables_, selected, can_select)) {
+  // information_schema shows a schema only to users with some privilege on
+  // it, so a missing one is only told apart from a hidden one with SELECT.
+  std::string missing_database;
+  if (can_select && !endpoint_.database.empty() &&
+      conn.Query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" +
+                 conn.Escape(endpoint_.database) + "'")
+          .empty()) {
+    missing_database = endpoint_.database;
+  }
+  for (auto& item : CheckTables(tables_, selected, can_select, missing_database)) {
     report.items.push_back(std::move(item));
   }
   return report;
