@@ -390,6 +390,7 @@ std::vector<SourceCheckItem> CheckTables(const TableFilter& filter,
                              " (source.database) does not exist on the server",
                          "correct source.database (FUTUREIM_SOURCE_DATABASE), or create the "
                          "database"));
+    items.push_back(Ok("primary_keys", "no table selected"));
     return items;
   }
   if (selected.empty()) {
@@ -401,6 +402,7 @@ std::vector<SourceCheckItem> CheckTables(const TableFilter& filter,
                  (can_select ? "" : "; without SELECT the user cannot see the tables"),
              "set replication.include (FUTUREIM_REPLICATION_INCLUDE) to schema.table LIKE patterns "
              "that match the tables to replicate, e.g. \"ecommerce.%\", or create the tables"));
+    items.push_back(Ok("primary_keys", "no table selected"));
     return items;
   }
   items.push_back(Ok("tables", std::to_string(selected.size()) +

@@ -390,6 +390,13 @@ TEST(SourceCheckServerOptionsTest, TlsSessionIsReportedAsEncrypted) {
   EXPECT_EQ(item.status, CheckStatus::kOk) << Dump(report);
   EXPECT_NE(item.observed.find("encrypted ("), std::string::npos) << item.observed;
   EXPECT_NE(item.observed.find("source.tls = required"), std::string::npos) << item.observed;
+
+  // Connector/C 3.3 tries TLS only when asked to: with source.tls not
+  // "required" the session stays plain even though the server offers TLS.
+  endpoint.require_tls = false;
+  const auto plain = Check(endpoint);
+  EXPECT_NE(Item(plain, "tls").observed.find("not encrypted"), std::string::npos)
+      << Item(plain, "tls").observed;
 }
 
 }  // namespace
