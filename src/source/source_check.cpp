@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include <errmsg.h>
@@ -41,6 +42,16 @@ constexpr std::string_view kTablesQuery =
     "ORDER BY t.TABLE_SCHEMA, t.TABLE_NAME";
 
 constexpr int64_t kSecondsPerDay = 86400;
+
+// At most this many table names are listed in one finding; a schema may hold
+// thousands.
+constexpr size_t kMaxListedTables = 20;
+
+std::string JoinWithCommas(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& part : parts) out += (out.empty() ? "" : ", ") + part;
+  return out;
+}
 
 struct ServerVersion {
   std::string text;
@@ -349,21 +360,16 @@ std::vector<SourceCheckItem> CheckGrants(const UserGrants& grants, const std::st
       fix += "GRANT SELECT ON " + QuoteIdentifier(schema) + ".* TO " + account + ";";
     }
   }
-  const auto join = [](const std::vector<std::string>& parts) {
-    std::string out;
-    for (const auto& part : parts) out += (out.empty() ? "" : ", ") + part;
-    return out;
-  };
   if (schemas.empty()) {
     items.push_back(Ok("grant_select",
                        "no schema to check (source.database is empty and no "
                        "table is selected)"));
   } else if (missing.empty()) {
-    items.push_back(Ok("grant_select", "SELECT on " + join(granted)));
+    items.push_back(Ok("grant_select", "SELECT on " + JoinWithCommas(granted)));
   } else {
-    items.push_back(Fail("grant_select",
-                         "missing SELECT on " + join(missing) + ": the full load cannot read it",
-                         fix));
+    items.push_back(Fail(
+        "grant_select",
+        "missing SELECT on " + JoinWithCommas(missing) + ": the full load cannot read it", fix));
   }
   return items;
 }
@@ -373,16 +379,8 @@ std::vector<SourceCheckItem> CheckGrants(const UserGrants& grants, const std::st
 std::vector<SourceCheckItem> CheckTables(const TableFilter& filter,
                                          const std::vector<SourceTable>& selected, bool can_select,
                                          const std::string& missing_database) {
-  std::string patterns;
-  for (const auto& pattern : filter.include()) patterns += (patterns.empty() ? "" : ", ") + pattern;
-  if (!filter.exclude().empty()) {
-    patterns += " excluding ";
-    bool first = true;
-    for (const auto& pattern : filter.exclude()) {
-      patterns += (first ? "" : ", ") + pattern;
-      first = false;
-    }
-  }
+  std::string patterns = JoinWithCommas(filter.include());
+  if (!filter.exclude().empty()) patterns += " excluding " + JoinWithCommas(filter.exclude());
   std::vector<SourceCheckItem> items;
   if (!missing_database.empty()) {
     items.push_back(Fail("tables",
@@ -409,12 +407,14 @@ std::vector<SourceCheckItem> CheckTables(const TableFilter& filter,
                                    (selected.size() == 1 ? " table" : " tables") + " match " +
                                    patterns));
 
-  std::string without_key;
+  std::vector<std::string> without_key;
   size_t count = 0;
   for (const auto& table : selected) {
     if (table.has_primary_key) continue;
-    without_key += (without_key.empty() ? "" : ", ") + table.schema + "." + table.name;
-    ++count;
+    if (++count <= kMaxListedTables) without_key.push_back(table.schema + "." + table.name);
+  }
+  if (count > kMaxListedTables) {
+    without_key.push_back("and " + std::to_string(count - kMaxListedTables) + " more");
   }
   if (count == 0) {
     items.push_back(Ok("primary_keys", "every selected table has a primary key"));
@@ -423,7 +423,7 @@ std::vector<SourceCheckItem> CheckTables(const TableFilter& filter,
                          std::to_string(count) + (count == 1 ? " table has" : " tables have") +
                              " no primary key and will be loaded whole (not in resumable "
                              "chunks): " +
-                             without_key,
+                             JoinWithCommas(without_key),
                          "add a primary key (ALTER TABLE ... ADD PRIMARY KEY (...)) to each, "
                          "or accept whole-table loads"));
   }
