@@ -22,6 +22,9 @@ export FUTUREIM_SOURCE_DATABASE="$MARIADB_DATABASE"
 export FUTUREIM_SOURCE_PASSWORD="$MARIADB_REPL_PASSWORD"
 "$futureim" init
 
+echo "== source check (binlog settings, grants, TLS, tables) =="
+"$futureim" check-source
+
 echo "== simulated store (scale 1, seed 42) =="
 target="mysql://$MARIADB_STORE_USER@127.0.0.1:$MARIADB_PORT/$MARIADB_DATABASE"
 # --replace makes a re-run reload the same deterministic store.

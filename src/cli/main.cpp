@@ -33,6 +33,7 @@ int Run(int argc, char** argv) {
   cli::AddGenerateCommand(app, context);
   cli::AddReplicateCommand(app, context);
   cli::AddVerifyCommand(app, context);
+  cli::AddCheckSourceCommand(app, context);
   cli::AddUnavailableCommands(app, context);
 
   try {

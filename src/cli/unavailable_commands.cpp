@@ -16,7 +16,6 @@ struct PendingCommand {
 };
 
 constexpr std::array kPending = {
-    PendingCommand{"check-source", "Check that the source server can be replicated"},
     PendingCommand{"crawl", "Build the catalog of every lake tier"},
     PendingCommand{"catalog", "Show the catalog; print DDL for Athena/Trino/Spark"},
     PendingCommand{"query", "Read-only SQL over the lake's views"},

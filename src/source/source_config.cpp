@@ -14,4 +14,8 @@ SourceEndpoint EndpointFromConfig(const core::Config& config, const core::Secret
   return endpoint;
 }
 
+TableFilter TableFilterFromConfig(const core::Config& config) {
+  return TableFilter(config.GetList("replication.include"), config.GetList("replication.exclude"));
+}
+
 }  // namespace futureim::source

@@ -217,6 +217,15 @@ source::SourceEndpoint PrivateMariadb::Root() const {
   return endpoint;
 }
 
+std::map<std::string, std::string> PrivateMariadb::FutureimEnvironment(
+    const std::filesystem::path& workdir) const {
+  return {{"FUTUREIM_WORKDIR", workdir.string()},
+          {"FUTUREIM_SOURCE_PORT", std::to_string(port_)},
+          {"FUTUREIM_SOURCE_USER", repl_user_},
+          {"FUTUREIM_SOURCE_PASSWORD", repl_password_},
+          {"FUTUREIM_LOG_FORMAT", "json"}};
+}
+
 void PrivateMariadb::Stop() {
   RunScript({"stop", dir_.string()});
   running_ = false;

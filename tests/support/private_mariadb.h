@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,11 @@ class PrivateMariadb {
   // root over the Unix socket (socket authentication): for what only an
   // administrator may do in a test (FLUSH BINARY LOGS, SET GLOBAL, ...).
   source::SourceEndpoint Root() const;
+
+  // The environment that points a futureim process at this server as the
+  // replication user, with its installation folder in `workdir` and JSON logs.
+  std::map<std::string, std::string> FutureimEnvironment(
+      const std::filesystem::path& workdir) const;
 
   int port() const { return port_; }
   std::filesystem::path dir() const { return dir_; }

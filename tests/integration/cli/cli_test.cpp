@@ -29,12 +29,7 @@ class CliTest : public ::testing::Test {
   testing::ProcessResult Futureim(std::vector<std::string> args,
                                   std::map<std::string, std::string> env = {},
                                   const std::string& input = {}) {
-    const auto repl = server_->ReplicationUser();
-    std::map<std::string, std::string> base = {{"FUTUREIM_WORKDIR", workdir_.path().string()},
-                                               {"FUTUREIM_SOURCE_PORT", std::to_string(repl.port)},
-                                               {"FUTUREIM_SOURCE_USER", repl.user},
-                                               {"FUTUREIM_SOURCE_PASSWORD", repl.password},
-                                               {"FUTUREIM_LOG_FORMAT", "json"}};
+    auto base = server_->FutureimEnvironment(workdir_.path());
     for (auto& [k, v] : env) base[k] = v;
     args.insert(args.begin(), testing::FutureimBinary());
     return RunProcess(args, base, input);
