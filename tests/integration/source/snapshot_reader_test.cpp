@@ -49,9 +49,8 @@ class SnapshotReaderTest : public testing::PrivateMariadbTest {
     int count = 0;
     for (;;) {
       SnapshotReader::Key last;
-      const uint64_t n =
-          reader.ReadChunk(table, key, limit, [&](const RowImage& row) { rows.push_back(row); },
-                           last);
+      const uint64_t n = reader.ReadChunk(
+          table, key, limit, [&](const RowImage& row) { rows.push_back(row); }, last);
       ++count;
       if (n < limit || table.primary_key.empty()) break;
       key = last;
@@ -146,9 +145,9 @@ TEST_F(SnapshotReaderTest, ChunksMissAndRepeatNothing) {
                   "', " + n + ")");
     store.Execute("INSERT INTO by_string VALUES ('" + std::string(static_cast<size_t>(i % 7), 'a') +
                   (i % 3 == 0 ? "é" : "") + n + "', " + n + ")");
-    store.Execute("INSERT INTO by_binary VALUES (18446744073709551615 - " +
-                  std::to_string(i / 25) + ", x'" + (i % 2 ? "00" : "FF") +
-                  std::string(i % 3 == 0 ? "" : "00") + (i < 16 ? "0" : "") +
+    store.Execute("INSERT INTO by_binary VALUES (18446744073709551615 - " + std::to_string(i / 25) +
+                  ", x'" + (i % 2 ? "00" : "FF") + std::string(i % 3 == 0 ? "" : "00") +
+                  (i < 16 ? "0" : "") +
                   [&] {
                     char hex[8];
                     std::snprintf(hex, sizeof hex, "%X", i);
@@ -192,7 +191,9 @@ TEST_F(SnapshotReaderTest, TableWithoutPrimaryKeyIsReadWhole) {
   auto reader = SnapshotReader::Begin(Server().ReplicationUser());
   SnapshotReader::Key last{"stale"};
   uint64_t seen = 0;
-  EXPECT_EQ(reader.ReadChunk(table, {}, 7, [&](const RowImage&) { ++seen; }, last), 51u);
+  EXPECT_EQ(reader.ReadChunk(
+                table, {}, 7, [&](const RowImage&) { ++seen; }, last),
+            51u);
   EXPECT_EQ(seen, 51u);
   EXPECT_TRUE(last.empty());
 }
@@ -238,7 +239,8 @@ TEST_F(SnapshotReaderTest, TableDroppedAfterTheSnapshotBeganIsAClearError) {
   store.Execute("DROP TABLE doomed");
   SnapshotReader::Key last;
   try {
-    reader.ReadChunk(table, {}, 10, [](const RowImage&) {}, last);
+    reader.ReadChunk(
+        table, {}, 10, [](const RowImage&) {}, last);
     FAIL() << "reading a dropped table did not fail";
   } catch (const source::SourceError& e) {
     const std::string message = e.what();
@@ -276,8 +278,8 @@ TEST_F(SnapshotReaderTest, StreamsAMillionRowsInBoundedMemory) {
   EXPECT_EQ(n, 1'000'000u);
   EXPECT_EQ(id_sum, 500000500000);
   EXPECT_EQ(last, (SnapshotReader::Key{"1000000"}));
-  EXPECT_LT(peak_kib - before_kib, 16 * 1024) << "RSS grew from " << before_kib << " to "
-                                              << peak_kib << " KiB";
+  EXPECT_LT(peak_kib - before_kib, 16 * 1024)
+      << "RSS grew from " << before_kib << " to " << peak_kib << " KiB";
   std::printf("read 1M rows in %.2f s (%.0f rows/s), RSS +%ld KiB\n", seconds, n / seconds,
               peak_kib - before_kib);
 }
