@@ -346,8 +346,19 @@ std::unique_ptr<PreparedChunk> Prepare(MysqlConnection& connection, const TableM
   return chunk;
 }
 
-// Converts the fetched slot of column `column` into its ColumnValue.
-ColumnValue SlotValue(const BinlogColumn& column, const ResultSlot& slot, std::string&& bytes) {
+// Sets `out` to `bytes` as alternative T (cv::String, cv::Decimal or
+// cv::Json), reusing the buffer `out` already holds when it is a T: the row
+// image is reused from row to row, so text values cost no allocation.
+template <typename T>
+void AssignText(ColumnValue& out, std::string_view bytes, std::string T::*text) {
+  T* existing = std::get_if<T>(&out);
+  if (existing == nullptr) existing = &out.emplace<T>();
+  (existing->*text).assign(bytes.data(), bytes.size());
+}
+
+// The ColumnValue of the fetched slot of column `column`, for every type but
+// the text ones AssignValue fills in place.
+ColumnValue SlotValue(const BinlogColumn& column, const ResultSlot& slot, std::string_view bytes) {
   if (slot.is_null) return cv::Null{};
   switch (column.type) {
     case BinlogColumnType::kYear:
@@ -362,15 +373,11 @@ ColumnValue SlotValue(const BinlogColumn& column, const ResultSlot& slot, std::s
     }
     case BinlogColumnType::kSet:
       return binlog_decoding::DecodeSet(static_cast<uint64_t>(slot.integer), column.set_values);
-    case BinlogColumnType::kNewDecimal:
-      return cv::Decimal{std::move(bytes)};
     case BinlogColumnType::kBit: {
       const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
       return binlog_decoding::DecodeBit(std::span<const uint8_t>(data, bytes.size()),
                                         column.bit_width);
     }
-    case BinlogColumnType::kJson:
-      return cv::Json{std::move(bytes)};
     case BinlogColumnType::kGeometry:
       return cv::Unsupported{"GEOMETRY"};
     default:
@@ -390,7 +397,27 @@ ColumnValue SlotValue(const BinlogColumn& column, const ResultSlot& slot, std::s
     case FetchAs::kBytes:
       break;
   }
-  return cv::String{std::move(bytes), slot.collation_id};
+  return cv::String{std::string(bytes), slot.collation_id};
+}
+
+// Converts the fetched slot of column `column` into its ColumnValue, into
+// `out`.
+void AssignValue(const BinlogColumn& column, const ResultSlot& slot, std::string_view bytes,
+                 ColumnValue& out) {
+  switch (slot.is_null ? BinlogColumnType::kNull : column.type) {
+    case BinlogColumnType::kNewDecimal:
+      return AssignText(out, bytes, &cv::Decimal::text);
+    case BinlogColumnType::kJson:
+      return AssignText(out, bytes, &cv::Json::text);
+    default:
+      break;
+  }
+  if (!slot.is_null && slot.kind == FetchAs::kBytes && column.IsCharacter()) {
+    AssignText(out, bytes, &cv::String::bytes);
+    std::get<cv::String>(out).collation_id = slot.collation_id;
+    return;
+  }
+  out = SlotValue(column, slot, bytes);
 }
 
 }  // namespace
@@ -509,25 +536,27 @@ uint64_t SnapshotReader::ReadChunk(const TableMap& table, const Key& after, uint
   uint64_t rows = 0;
   RowImage& row = chunk->row;
   bool rebind = false;
+  std::string long_value;  // a value longer than its bound buffer
   for (;;) {
     const int status = mysql_stmt_fetch(stmt);
     if (status == MYSQL_NO_DATA) break;
     if (status == 1) ThrowStatementError(stmt, *connection_, table, "reading");
     for (size_t i = 0; i < table.columns.size(); ++i) {
       auto& slot = chunk->slots[i];
-      std::string bytes;
+      std::string_view bytes;
       if (slot.kind == FetchAs::kBytes && !slot.is_null) {
         if (slot.length <= slot.bytes.size()) {
-          bytes.assign(slot.bytes.data(), slot.length);
+          bytes = std::string_view(slot.bytes.data(), slot.length);
         } else {
           // Longer than the bound buffer: fetch the whole value now, and
           // bind a larger buffer for the rows after (up to a cap, so one
           // huge value does not pin memory).
-          bytes.resize(slot.length);
+          long_value.resize(slot.length);
+          bytes = long_value;
           MYSQL_BIND whole;
           std::memset(&whole, 0, sizeof whole);
           whole.buffer_type = MYSQL_TYPE_BLOB;
-          whole.buffer = bytes.data();
+          whole.buffer = long_value.data();
           whole.buffer_length = slot.length;
           unsigned long length = 0;
           whole.length = &length;
@@ -541,7 +570,7 @@ uint64_t SnapshotReader::ReadChunk(const TableMap& table, const Key& after, uint
           }
         }
       }
-      row[i] = SlotValue(table.columns[i], slot, std::move(bytes));
+      AssignValue(table.columns[i], slot, bytes, row[i]);
     }
     if (rebind) {
       for (size_t i = 0; i < chunk->slots.size(); ++i) {
