@@ -25,14 +25,17 @@ void FsyncFd(int fd, const fs::path& path) {
   if (::fsync(fd) != 0) ThrowErrno("cannot fsync", path);
 }
 
-void FsyncDirectory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) ThrowErrno("cannot open directory", dir);
+// Opens `path` read-only (`flags` adds e.g. O_DIRECTORY) and fsyncs it.
+void FsyncPath(const fs::path& path, int flags) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | flags);
+  if (fd < 0) ThrowErrno("cannot open", path);
   const int rc = ::fsync(fd);
   const int error = errno;
   ::close(fd);
-  if (rc != 0) ThrowErrno("cannot fsync directory", dir, error);
+  if (rc != 0) ThrowErrno("cannot fsync", path, error);
 }
+
+void FsyncDirectory(const fs::path& dir) { FsyncPath(dir, O_DIRECTORY); }
 
 // Creates `dir` and its missing parents, fsyncing each parent that gained an
 // entry, so a durable file is never inside a directory that a crash forgets.
@@ -140,6 +143,8 @@ void AtomicFileWriter::Commit() {
   DurableRename(temp_, target_);
   committed_ = true;
 }
+
+void FsyncFile(const fs::path& file) { FsyncPath(file, 0); }
 
 void DurableRename(const fs::path& from, const fs::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0)

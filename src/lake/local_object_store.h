@@ -66,6 +66,10 @@ class AtomicFileWriter {
   bool committed_ = false;
 };
 
+// fsyncs a file written by someone else (e.g. DuckDB's COPY) before it is
+// renamed into place.
+void FsyncFile(const std::filesystem::path& file);
+
 // Renames `from` over `to` (same directory or file system) and fsyncs the
 // directory of `to`, so the rename survives a crash.
 void DurableRename(const std::filesystem::path& from, const std::filesystem::path& to);
