@@ -17,13 +17,12 @@
 #include <unistd.h>
 
 #include "core/key_store.h"
-#include "lake/local_object_store.h"
 #include "duckdb/common/encryption_state.hpp"
 #include "duckdb/common/exception.hpp"
 #include "duckdb/main/capi/capi_internal.hpp"
 #include "duckdb/main/config.hpp"
 #include "duckdb/main/database.hpp"
-
+#include "lake/local_object_store.h"
 
 namespace futureim::lake {
 namespace fs = std::filesystem;
@@ -46,12 +45,14 @@ class OpenSslAesState final : public duckdb::EncryptionState {
   }
   ~OpenSslAesState() override { EVP_CIPHER_CTX_free(context_); }
 
-  void InitializeEncryption(duckdb::const_data_ptr_t iv, duckdb::idx_t iv_len, duckdb::const_data_ptr_t key,
-                            duckdb::idx_t key_length, duckdb::const_data_ptr_t aad, duckdb::idx_t aad_len) override {
+  void InitializeEncryption(duckdb::const_data_ptr_t iv, duckdb::idx_t iv_len,
+                            duckdb::const_data_ptr_t key, duckdb::idx_t key_length,
+                            duckdb::const_data_ptr_t aad, duckdb::idx_t aad_len) override {
     Initialize(/*encrypt=*/true, iv, iv_len, key, key_length, aad, aad_len);
   }
-  void InitializeDecryption(duckdb::const_data_ptr_t iv, duckdb::idx_t iv_len, duckdb::const_data_ptr_t key,
-                            duckdb::idx_t key_length, duckdb::const_data_ptr_t aad, duckdb::idx_t aad_len) override {
+  void InitializeDecryption(duckdb::const_data_ptr_t iv, duckdb::idx_t iv_len,
+                            duckdb::const_data_ptr_t key, duckdb::idx_t key_length,
+                            duckdb::const_data_ptr_t aad, duckdb::idx_t aad_len) override {
     Initialize(/*encrypt=*/false, iv, iv_len, key, key_length, aad, aad_len);
   }
 
@@ -65,7 +66,8 @@ class OpenSslAesState final : public duckdb::EncryptionState {
     return static_cast<size_t>(written);
   }
 
-  size_t Finalize(duckdb::data_ptr_t out, duckdb::idx_t, duckdb::data_ptr_t tag, duckdb::idx_t tag_len) override {
+  size_t Finalize(duckdb::data_ptr_t out, duckdb::idx_t, duckdb::data_ptr_t tag,
+                  duckdb::idx_t tag_len) override {
     const bool gcm = cipher == EncryptionTypes::GCM;
     if (gcm && !encrypt_ &&
         EVP_CIPHER_CTX_ctrl(context_, EVP_CTRL_GCM_SET_TAG, static_cast<int>(tag_len), tag) != 1) {
@@ -86,7 +88,8 @@ class OpenSslAesState final : public duckdb::EncryptionState {
   }
 
   void GenerateRandomData(duckdb::data_ptr_t data, duckdb::idx_t len) override {
-    if (RAND_bytes(data, static_cast<int>(len)) != 1) throw duckdb::InternalException("RAND_bytes failed");
+    if (RAND_bytes(data, static_cast<int>(len)) != 1)
+      throw duckdb::InternalException("RAND_bytes failed");
   }
 
  private:
@@ -107,8 +110,9 @@ class OpenSslAesState final : public duckdb::EncryptionState {
     }
   }
 
-  void Initialize(bool encrypt, duckdb::const_data_ptr_t iv, duckdb::idx_t iv_len, duckdb::const_data_ptr_t key,
-                  duckdb::idx_t key_length, duckdb::const_data_ptr_t aad, duckdb::idx_t aad_len) {
+  void Initialize(bool encrypt, duckdb::const_data_ptr_t iv, duckdb::idx_t iv_len,
+                  duckdb::const_data_ptr_t key, duckdb::idx_t key_length,
+                  duckdb::const_data_ptr_t aad, duckdb::idx_t aad_len) {
     encrypt_ = encrypt;
     const EVP_CIPHER* evp_cipher = CipherFor(cipher, key_length);
     const int enc = encrypt ? 1 : 0;
@@ -117,7 +121,8 @@ class OpenSslAesState final : public duckdb::EncryptionState {
     }
     unsigned char counter_iv[16] = {};
     if (cipher == EncryptionTypes::GCM) {
-      if (EVP_CIPHER_CTX_ctrl(context_, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv_len), nullptr) != 1) {
+      if (EVP_CIPHER_CTX_ctrl(context_, EVP_CTRL_GCM_SET_IVLEN, static_cast<int>(iv_len),
+                              nullptr) != 1) {
         throw duckdb::InternalException("AES-GCM: bad IV length");
       }
     } else if (iv_len != 16) {
@@ -145,8 +150,8 @@ class OpenSslAesState final : public duckdb::EncryptionState {
 
 class OpenSslEncryptionUtil final : public duckdb::EncryptionUtil {
  public:
-  duckdb::shared_ptr<duckdb::EncryptionState> CreateEncryptionState(EncryptionTypes::CipherType cipher_type,
-                                                                    duckdb::idx_t key_len) const override {
+  duckdb::shared_ptr<duckdb::EncryptionState> CreateEncryptionState(
+      EncryptionTypes::CipherType cipher_type, duckdb::idx_t key_len) const override {
     return duckdb::make_shared_ptr<OpenSslAesState>(cipher_type, key_len);
   }
   bool SupportsEncryption() override { return true; }
@@ -165,10 +170,12 @@ std::string SqlString(std::string_view text) {
 }
 
 void CheckKeyName(std::string_view key_name) {
-  const bool valid = !key_name.empty() && std::all_of(key_name.begin(), key_name.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '_';
-  });
-  if (!valid) throw core::Error("invalid Parquet key name '" + std::string(key_name) + "': use [A-Za-z0-9_]+");
+  const bool valid =
+      !key_name.empty() && std::all_of(key_name.begin(), key_name.end(),
+                                       [](unsigned char c) { return std::isalnum(c) || c == '_'; });
+  if (!valid)
+    throw core::Error("invalid Parquet key name '" + std::string(key_name) +
+                      "': use [A-Za-z0-9_]+");
 }
 
 std::string EncryptionConfig(std::string_view key_name) {
@@ -201,8 +208,9 @@ void InstallParquetCrypto(const engine::Database& database) {
   // different libduckdb.so can never meet these struct layouts.
   const std::string_view version = duckdb_library_version();
   if (version != kPinnedDuckDbVersion) {
-    throw core::Error("Parquet encryption is built for DuckDB " + std::string(kPinnedDuckDbVersion) +
-                      " but the loaded libduckdb is " + std::string(version));
+    throw core::Error("Parquet encryption is built for DuckDB " +
+                      std::string(kPinnedDuckDbVersion) + " but the loaded libduckdb is " +
+                      std::string(version));
   }
   // duckdb_database points to the C API's DatabaseWrapper (capi_internal.hpp).
   auto* wrapper = reinterpret_cast<duckdb::DatabaseWrapper*>(database.Handle());
@@ -212,8 +220,8 @@ void InstallParquetCrypto(const engine::Database& database) {
       duckdb::make_shared_ptr<OpenSslEncryptionUtil>();
 }
 
-void RegisterParquetKey(engine::Connection& connection, std::string_view key_name, std::string_view base64_key,
-                        std::string_view key_origin) {
+void RegisterParquetKey(engine::Connection& connection, std::string_view key_name,
+                        std::string_view base64_key, std::string_view key_origin) {
   CheckKeyName(key_name);
   const auto length = Base64DecodedLength(base64_key);
   if (!length) throw core::Error(std::string(key_origin) + " is not valid base64");
@@ -223,7 +231,8 @@ void RegisterParquetKey(engine::Connection& connection, std::string_view key_nam
   }
   // Base64 and the name are checked above, so the literals need no escaping
   // beyond SqlString; the key never appears in an error message.
-  connection.Execute("PRAGMA add_parquet_key(" + SqlString(key_name) + ", " + SqlString(base64_key) + ")");
+  connection.Execute("PRAGMA add_parquet_key(" + SqlString(key_name) + ", " +
+                     SqlString(base64_key) + ")");
 }
 
 void RegisterLakeParquetKey(engine::Connection& connection, const core::Secrets& secrets) {
@@ -240,8 +249,9 @@ std::string EncryptedParquetScan(const std::vector<std::string>& paths, std::str
   return scan + ")";
 }
 
-uint64_t CopyToEncryptedParquet(engine::Connection& connection, std::string_view select_sql, const fs::path& target,
-                                std::string_view key_name, std::string_view extra_options) {
+uint64_t CopyToEncryptedParquet(engine::Connection& connection, std::string_view select_sql,
+                                const fs::path& target, std::string_view key_name,
+                                std::string_view extra_options) {
   std::string sql = "COPY (" + std::string(select_sql) + ") TO " + SqlString(target.string()) +
                     " (FORMAT parquet, ENCRYPTION_CONFIG " + EncryptionConfig(key_name);
   if (!extra_options.empty()) sql += ", " + std::string(extra_options);
@@ -259,11 +269,13 @@ uint64_t CopyToEncryptedParquet(engine::Connection& connection, std::string_view
   }
 }
 
-std::optional<ParquetKeyError> AsParquetKeyError(const engine::DuckDbError& error, std::string_view what,
-                                                 std::string_view key_name) {
+std::optional<ParquetKeyError> AsParquetKeyError(const engine::DuckDbError& error,
+                                                 std::string_view what, std::string_view key_name) {
   // DuckDB 1.4.4's wording for each case (checked by lake_encryption_test).
   const std::string_view message = error.what();
-  const auto says = [&](std::string_view text) { return message.find(text) != std::string_view::npos; };
+  const auto says = [&](std::string_view text) {
+    return message.find(text) != std::string_view::npos;
+  };
   const std::string key = "'" + std::string(key_name) + "'";
   const std::string hint = " (the lake's key is the secret " + std::string(kLakeKeySecret) + ")";
   std::string explanation;
@@ -276,20 +288,22 @@ std::optional<ParquetKeyError> AsParquetKeyError(const engine::DuckDbError& erro
     explanation = "Parquet key " + key + " is not registered in this database (RegisterParquetKey)";
   } else if (says("is not encrypted, but 'encryption_config' was set")) {
     explanation = std::string(what) +
-                  ": a file is not encrypted but was read with a key; every file of one scan must use the same key";
+                  ": a file is not encrypted but was read with a key; every file of one scan must "
+                  "use the same key";
   } else {
     return std::nullopt;
   }
   return ParquetKeyError(explanation + ". DuckDB said: " + std::string(message));
 }
 
-uint64_t VerifyEncryptedParquet(engine::Connection& connection, const std::vector<std::string>& paths,
-                                std::string_view key_name) {
+uint64_t VerifyEncryptedParquet(engine::Connection& connection,
+                                const std::vector<std::string>& paths, std::string_view key_name) {
   // Reading every column forces every page through decryption (a count(*)
   // alone could be answered from the footer's metadata).
   const std::string scan = EncryptedParquetScan(paths, key_name);
   try {
-    auto result = connection.Query("SELECT count(*) FROM (SELECT hash(COLUMNS(*)) FROM " + scan + ")");
+    auto result =
+        connection.Query("SELECT count(*) FROM (SELECT hash(COLUMNS(*)) FROM " + scan + ")");
     return static_cast<uint64_t>(result.ScalarInt64().value_or(0));
   } catch (const engine::DuckDbError& error) {
     std::string names;
@@ -299,7 +313,8 @@ uint64_t VerifyEncryptedParquet(engine::Connection& connection, const std::vecto
   }
 }
 
-KeyRotationResult RotateParquetKey(engine::Connection& connection, const std::vector<fs::path>& files,
+KeyRotationResult RotateParquetKey(engine::Connection& connection,
+                                   const std::vector<fs::path>& files,
                                    std::string_view old_key_name, std::string_view new_key_name) {
   KeyRotationResult result;
   for (const auto& file : files) {
@@ -312,17 +327,21 @@ KeyRotationResult RotateParquetKey(engine::Connection& connection, const std::ve
     const uint64_t rows = VerifyEncryptedParquet(connection, {file.string()}, old_key_name);
     // Beside the file (same directory, same file system) so the rename is
     // atomic; the temporary prefix keeps it out of lake listings.
-    const fs::path temp = file.parent_path() / (std::string(kTemporaryPrefix) + std::to_string(::getpid()) +
-                                                "-rotate-" + file.filename().string());
+    const fs::path temp =
+        file.parent_path() / (std::string(kTemporaryPrefix) + std::to_string(::getpid()) +
+                              "-rotate-" + file.filename().string());
     std::error_code ignored;
     fs::remove(temp, ignored);
     try {
-      CopyToEncryptedParquet(connection, "SELECT * FROM " + EncryptedParquetScan({file.string()}, old_key_name),
+      CopyToEncryptedParquet(connection,
+                             "SELECT * FROM " + EncryptedParquetScan({file.string()}, old_key_name),
                              temp, new_key_name);
-      const uint64_t rotated_rows = VerifyEncryptedParquet(connection, {temp.string()}, new_key_name);
+      const uint64_t rotated_rows =
+          VerifyEncryptedParquet(connection, {temp.string()}, new_key_name);
       if (rotated_rows != rows) {
-        throw core::Error("key rotation of " + file.string() + " wrote " + std::to_string(rotated_rows) +
-                          " rows instead of " + std::to_string(rows));
+        throw core::Error("key rotation of " + file.string() + " wrote " +
+                          std::to_string(rotated_rows) + " rows instead of " +
+                          std::to_string(rows));
       }
       FsyncFile(temp);
       DurableRename(temp, file);

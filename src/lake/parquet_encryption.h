@@ -74,15 +74,15 @@ uint64_t CopyToEncryptedParquet(engine::Connection& connection, std::string_view
 // Reads every row of the files once (decrypting every page) and returns the
 // row count; ParquetKeyError when the key is missing or wrong, with the
 // file named.
-uint64_t VerifyEncryptedParquet(engine::Connection& connection, const std::vector<std::string>& paths,
-                                std::string_view key_name);
+uint64_t VerifyEncryptedParquet(engine::Connection& connection,
+                                const std::vector<std::string>& paths, std::string_view key_name);
 
 // When DuckDB's error is about Parquet keys — wrong key, an encrypted file
 // read without a key, an unregistered key name, a plaintext file read with a
 // key — the same error explained for a user (`what` names the files read);
 // otherwise nullopt. For readers other than VerifyEncryptedParquet (query/).
-std::optional<ParquetKeyError> AsParquetKeyError(const engine::DuckDbError& error, std::string_view what,
-                                                 std::string_view key_name);
+std::optional<ParquetKeyError> AsParquetKeyError(const engine::DuckDbError& error,
+                                                 std::string_view what, std::string_view key_name);
 
 struct KeyRotationResult {
   size_t rotated = 0;

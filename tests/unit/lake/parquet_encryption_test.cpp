@@ -30,8 +30,8 @@ std::string FileBytes(const fs::path& path) {
 }
 
 std::string MarkerRows(int rows) {
-  return "SELECT i AS id, '" + std::string(kMarker) + "-' || i AS secret, i % 3 AS part FROM range(" +
-         std::to_string(rows) + ") t(i)";
+  return "SELECT i AS id, '" + std::string(kMarker) +
+         "-' || i AS secret, i % 3 AS part FROM range(" + std::to_string(rows) + ") t(i)";
 }
 
 // An in-memory DuckDB with the OpenSSL hook and one key registered as "k".
@@ -79,7 +79,8 @@ TEST(ParquetEncryptionTest, UnreadableWithoutTheKey) {
   } catch (const engine::DuckDbError& error) {
     const auto key_error = AsParquetKeyError(error, file.string(), "k");
     ASSERT_TRUE(key_error) << error.what();
-    EXPECT_NE(std::string(key_error->what()).find("is encrypted and was read without a key"), std::string::npos)
+    EXPECT_NE(std::string(key_error->what()).find("is encrypted and was read without a key"),
+              std::string::npos)
         << key_error->what();
   }
   // A key name that was never registered in this database.
@@ -98,7 +99,8 @@ TEST(ParquetEncryptionTest, OneScanNeedsOneKeyForEveryFile) {
   const fs::path encrypted = dir.path() / "a.parquet";
   const fs::path plain = dir.path() / "b.parquet";
   CopyToEncryptedParquet(db.connection, MarkerRows(10), encrypted, "k");
-  db.connection.Execute("COPY (" + MarkerRows(10) + ") TO '" + plain.string() + "' (FORMAT parquet)");
+  db.connection.Execute("COPY (" + MarkerRows(10) + ") TO '" + plain.string() +
+                        "' (FORMAT parquet)");
   try {
     VerifyEncryptedParquet(db.connection, {(dir.path() / "*.parquet").string()}, "k");
     FAIL() << "a plaintext file was read as encrypted";
@@ -185,10 +187,10 @@ TEST(ParquetEncryptionTest, PartitionByWithEncryption) {
     EXPECT_EQ(FileBytes(entry.path()).find(kMarker), std::string::npos) << entry.path();
   }
   EXPECT_EQ(files, 3);
-  auto result = db.connection.Query(
-      "SELECT part, count(*) FROM " +
-      EncryptedParquetScan({(target / "**" / "*.parquet").string()}, "k", "hive_partitioning=true") +
-      " GROUP BY part ORDER BY part");
+  auto result = db.connection.Query("SELECT part, count(*) FROM " +
+                                    EncryptedParquetScan({(target / "**" / "*.parquet").string()},
+                                                         "k", "hive_partitioning=true") +
+                                    " GROUP BY part ORDER BY part");
   const auto rows = result.FetchAllAsText();
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0][1], "1000");
@@ -203,23 +205,27 @@ TEST(ParquetEncryptionTest, FailedCopyLeavesNoFile) {
     Database database;
     Connection connection(database);
     RegisterParquetKey(connection, "k", kKey256);
-    EXPECT_THROW(CopyToEncryptedParquet(connection, MarkerRows(10), file, "k"), engine::DuckDbError);
+    EXPECT_THROW(CopyToEncryptedParquet(connection, MarkerRows(10), file, "k"),
+                 engine::DuckDbError);
     EXPECT_FALSE(fs::exists(file));
   }
   EncryptedDb db;
   // A query that fails while rows are being written.
-  EXPECT_THROW(CopyToEncryptedParquet(db.connection,
-                                      "SELECT CASE WHEN i < 5000 THEN i ELSE error('boom') END AS v "
-                                      "FROM range(10000) t(i)",
-                                      file, "k"),
-               engine::DuckDbError);
+  EXPECT_THROW(
+      CopyToEncryptedParquet(db.connection,
+                             "SELECT CASE WHEN i < 5000 THEN i ELSE error('boom') END AS v "
+                             "FROM range(10000) t(i)",
+                             file, "k"),
+      engine::DuckDbError);
   EXPECT_FALSE(fs::exists(file));
   // A key name that is not registered.
-  EXPECT_THROW(CopyToEncryptedParquet(db.connection, MarkerRows(10), file, "missing"), engine::DuckDbError);
+  EXPECT_THROW(CopyToEncryptedParquet(db.connection, MarkerRows(10), file, "missing"),
+               engine::DuckDbError);
   EXPECT_FALSE(fs::exists(file));
   // A failure never removes what was there before.
   CopyToEncryptedParquet(db.connection, MarkerRows(10), file, "k");
-  EXPECT_THROW(CopyToEncryptedParquet(db.connection, "SELECT error('boom')", file, "k"), engine::DuckDbError);
+  EXPECT_THROW(CopyToEncryptedParquet(db.connection, "SELECT error('boom')", file, "k"),
+               engine::DuckDbError);
   EXPECT_TRUE(fs::exists(file));
 }
 
@@ -244,10 +250,12 @@ TEST(ParquetEncryptionTest, KeyRotationReencryptsEveryFileAndResumes) {
   EXPECT_EQ(result.already_rotated, 1u);
   for (size_t i = 0; i < files.size(); ++i) {
     EXPECT_EQ(VerifyEncryptedParquet(connection, {files[i].string()}, "new_key"), 100 * (i + 1));
-    EXPECT_THROW(VerifyEncryptedParquet(connection, {files[i].string()}, "old_key"), ParquetKeyError);
+    EXPECT_THROW(VerifyEncryptedParquet(connection, {files[i].string()}, "old_key"),
+                 ParquetKeyError);
     EXPECT_EQ(FileBytes(files[i]).find(kMarker), std::string::npos);
   }
-  auto sum = connection.Query("SELECT sum(id) FROM " + EncryptedParquetScan({files[2].string()}, "new_key"));
+  auto sum = connection.Query("SELECT sum(id) FROM " +
+                              EncryptedParquetScan({files[2].string()}, "new_key"));
   EXPECT_EQ(sum.ScalarInt64(), 299 * 300 / 2);
   // Nothing but the three files is left in the directory.
   int entries = 0;
