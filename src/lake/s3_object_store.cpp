@@ -43,7 +43,8 @@ std::optional<Clock::time_point> ParseTime(const std::string& text, const char* 
   return Clock::from_time_t(::timegm(&utc));
 }
 
-// "scheme://authority" and the authority of an endpoint URL ("http://h:9000/" -> "http://h:9000", "h:9000").
+// "scheme://authority" and the authority of an endpoint URL ("http://h:9000/" -> "http://h:9000",
+// "h:9000").
 std::pair<std::string, std::string> SplitEndpoint(std::string endpoint) {
   while (endpoint.ends_with('/')) endpoint.pop_back();
   const size_t scheme_end = endpoint.find("://");
@@ -83,7 +84,8 @@ class S3ObjectStore::Http {
     if (handle_ == nullptr) throw core::Error("cannot initialise libcurl");
     const auto [scheme, authority] = SplitEndpoint(settings.endpoint);
     scheme_ = scheme;
-    authority_ = settings.url_style == S3UrlStyle::kVirtualHost ? settings.bucket + "." + authority : authority;
+    authority_ = settings.url_style == S3UrlStyle::kVirtualHost ? settings.bucket + "." + authority
+                                                                : authority;
   }
   ~Http() { curl_easy_cleanup(handle_); }
   Http(const Http&) = delete;
@@ -96,13 +98,14 @@ class S3ObjectStore::Http {
       if (request.before_attempt) request.before_attempt();
       std::string curl_error;
       HttpResponse response = Perform(request, curl_error);
-      const bool retryable = !curl_error.empty() || response.status >= 500 || response.status == 429;
+      const bool retryable =
+          !curl_error.empty() || response.status >= 500 || response.status == 429;
       if (!retryable) return response;
       if (attempt >= settings_.max_attempts) {
         if (curl_error.empty()) return response;  // the caller reports the HTTP error
         throw core::Error("S3 " + request.method + " " + Describe(request) + ": cannot reach " +
-                          settings_.endpoint + " after " + std::to_string(attempt) + " attempts: " + curl_error +
-                          " (check lake.s3_endpoint)");
+                          settings_.endpoint + " after " + std::to_string(attempt) +
+                          " attempts: " + curl_error + " (check lake.s3_endpoint)");
       }
       const auto sleep = backoff + std::chrono::milliseconds(std::uniform_int_distribution<int64_t>(
                                        0, std::max<int64_t>(1, backoff.count() / 2))(jitter));
@@ -155,8 +158,10 @@ class S3ObjectStore::Http {
       std::transform(name.begin(), name.end(), name.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
       std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+      while (!value.empty() &&
+             (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
         value.remove_suffix(1);
       }
       response->headers[name] = std::string(value);
@@ -168,18 +173,23 @@ class S3ObjectStore::Http {
     HttpResponse response;
     const std::string canonical_uri = CanonicalUri(request.object_key);
     const std::string query = CanonicalQueryString(request.query);
-    const std::string url = scheme_ + authority_ + canonical_uri + (query.empty() ? "" : "?" + query);
+    const std::string url =
+        scheme_ + authority_ + canonical_uri + (query.empty() ? "" : "?" + query);
 
     SigV4Request to_sign{request.method, canonical_uri, request.query, {}, Sha256Hex(request.body)};
     const std::string amz_date = AmzDate(Clock::now());
-    to_sign.headers = {{"host", authority_}, {"x-amz-date", amz_date}, {"x-amz-content-sha256", to_sign.payload_sha256_hex}};
+    to_sign.headers = {{"host", authority_},
+                       {"x-amz-date", amz_date},
+                       {"x-amz-content-sha256", to_sign.payload_sha256_hex}};
     if (!settings_.credentials.session_token.empty()) {
       to_sign.headers.emplace_back("x-amz-security-token", settings_.credentials.session_token);
     }
-    const SigV4Signature signature = SignV4(to_sign, settings_.credentials, settings_.region, "s3", amz_date);
+    const SigV4Signature signature =
+        SignV4(to_sign, settings_.credentials, settings_.region, "s3", amz_date);
 
     curl_slist* headers = nullptr;
-    for (const auto& [name, value] : to_sign.headers) headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    for (const auto& [name, value] : to_sign.headers)
+      headers = curl_slist_append(headers, (name + ": " + value).c_str());
     headers = curl_slist_append(headers, ("Authorization: " + signature.authorization).c_str());
     headers = curl_slist_append(headers, "Expect:");  // no 100-continue round trip
     if (!request.content_type.empty()) {
@@ -191,9 +201,11 @@ class S3ObjectStore::Http {
     curl_easy_setopt(handle_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(handle_, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(handle_, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(handle_, CURLOPT_CONNECTTIMEOUT, static_cast<long>(settings_.connect_timeout.count()));
+    curl_easy_setopt(handle_, CURLOPT_CONNECTTIMEOUT,
+                     static_cast<long>(settings_.connect_timeout.count()));
     curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_LIMIT, 1024L);
-    curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_TIME, static_cast<long>(settings_.low_speed_timeout.count()));
+    curl_easy_setopt(handle_, CURLOPT_LOW_SPEED_TIME,
+                     static_cast<long>(settings_.low_speed_timeout.count()));
     curl_easy_setopt(handle_, CURLOPT_WRITEFUNCTION, &Http::OnBody);
     curl_easy_setopt(handle_, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(handle_, CURLOPT_HEADERFUNCTION, &Http::OnHeader);
@@ -204,8 +216,10 @@ class S3ObjectStore::Http {
       curl_easy_setopt(handle_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     }
     if (request.method == "PUT" || request.method == "POST") {
-      curl_easy_setopt(handle_, CURLOPT_POSTFIELDS, request.body.empty() ? "" : request.body.data());
-      curl_easy_setopt(handle_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(handle_, CURLOPT_POSTFIELDS,
+                       request.body.empty() ? "" : request.body.data());
+      curl_easy_setopt(handle_, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
     const CURLcode code = curl_easy_perform(handle_);
     curl_slist_free_all(headers);
@@ -226,26 +240,31 @@ class S3ObjectStore::Http {
 namespace {
 
 // The error for a non-2xx answer, in words an operator can act on.
-[[noreturn]] void ThrowS3Error(const S3Settings& settings, const HttpResponse& response, std::string_view operation,
-                               std::string_view key) {
+[[noreturn]] void ThrowS3Error(const S3Settings& settings, const HttpResponse& response,
+                               std::string_view operation, std::string_view key) {
   const std::string code = XmlText(response.body, "Code").value_or("");
   const std::string message = XmlText(response.body, "Message").value_or("");
-  const std::string detail = " [HTTP " + std::to_string(response.status) + (code.empty() ? "" : " " + code) +
+  const std::string detail = " [HTTP " + std::to_string(response.status) +
+                             (code.empty() ? "" : " " + code) +
                              (message.empty() ? "" : ": " + message) + "]";
-  const std::string where = "S3 " + std::string(operation) + " s3://" + settings.bucket + "/" + std::string(key);
+  const std::string where =
+      "S3 " + std::string(operation) + " s3://" + settings.bucket + "/" + std::string(key);
   if (code == "NoSuchBucket") {
-    throw core::Error(where + ": bucket '" + settings.bucket + "' does not exist at " + settings.endpoint +
-                      ": check lake.s3_bucket" + detail);
+    throw core::Error(where + ": bucket '" + settings.bucket + "' does not exist at " +
+                      settings.endpoint + ": check lake.s3_bucket" + detail);
   }
   if (response.status == 403 || code == "AccessDenied" || code == "InvalidAccessKeyId" ||
       code == "SignatureDoesNotMatch") {
-    throw core::Error(where + ": access denied: check lake.s3 credentials (FUTUREIM_LAKE_S3_ACCESS_KEY_ID, " +
-                      "FUTUREIM_LAKE_S3_SECRET_ACCESS_KEY or the key store) and lake.s3_region" + detail);
+    throw core::Error(
+        where + ": access denied: check lake.s3 credentials (FUTUREIM_LAKE_S3_ACCESS_KEY_ID, " +
+        "FUTUREIM_LAKE_S3_SECRET_ACCESS_KEY or the key store) and lake.s3_region" + detail);
   }
   throw core::Error(where + " failed" + detail);
 }
 
-bool IsSuccess(const HttpResponse& response) { return response.status >= 200 && response.status < 300; }
+bool IsSuccess(const HttpResponse& response) {
+  return response.status >= 200 && response.status < 300;
+}
 
 }  // namespace
 
@@ -253,9 +272,11 @@ bool IsSuccess(const HttpResponse& response) { return response.status >= 200 && 
 
 S3ObjectStore::S3ObjectStore(S3Settings settings) : settings_(std::move(settings)) {
   if (settings_.bucket.empty()) throw core::Error("lake.s3_bucket is not set");
-  if (settings_.credentials.access_key_id.empty() || settings_.credentials.secret_access_key.empty()) {
+  if (settings_.credentials.access_key_id.empty() ||
+      settings_.credentials.secret_access_key.empty()) {
     throw core::Error(
-        "S3 credentials are not set: set FUTUREIM_LAKE_S3_ACCESS_KEY_ID and FUTUREIM_LAKE_S3_SECRET_ACCESS_KEY "
+        "S3 credentials are not set: set FUTUREIM_LAKE_S3_ACCESS_KEY_ID and "
+        "FUTUREIM_LAKE_S3_SECRET_ACCESS_KEY "
         "or store them with `futureim secret set`");
   }
   if (settings_.part_size < (5u << 20)) throw core::Error("S3 part size must be at least 5 MiB");
@@ -269,10 +290,14 @@ S3ObjectStore::~S3ObjectStore() {
   curl_global_cleanup();
 }
 
-std::string S3ObjectStore::Describe() const { return "s3://" + settings_.bucket + "/" + settings_.prefix; }
+std::string S3ObjectStore::Describe() const {
+  return "s3://" + settings_.bucket + "/" + settings_.prefix;
+}
 
 void S3ObjectStore::Put(std::string_view key, std::string_view bytes) {
-  Upload(key, bytes.size(), [&](uint64_t offset, uint64_t length) { return std::string(bytes.substr(offset, length)); });
+  Upload(key, bytes.size(), [&](uint64_t offset, uint64_t length) {
+    return std::string(bytes.substr(offset, length));
+  });
 }
 
 void S3ObjectStore::PutFile(std::string_view key, const fs::path& source) {
@@ -288,9 +313,11 @@ void S3ObjectStore::PutFile(std::string_view key, const fs::path& source) {
     std::string piece(length, '\0');
     size_t done = 0;
     while (done < length) {
-      const ssize_t n = ::pread(fd, piece.data() + done, length - done, static_cast<off_t>(offset + done));
+      const ssize_t n =
+          ::pread(fd, piece.data() + done, length - done, static_cast<off_t>(offset + done));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) throw core::Error("cannot read " + source.string() + ": file changed or unreadable");
+      if (n <= 0)
+        throw core::Error("cannot read " + source.string() + ": file changed or unreadable");
       done += static_cast<size_t>(n);
     }
     return piece;
@@ -305,16 +332,20 @@ void S3ObjectStore::Upload(std::string_view key, uint64_t size, const PartReader
     return;
   }
   const std::string body = read(0, size);
-  const auto response = http_->Send({"PUT", object_key, {}, body, "application/octet-stream", {}, {}});
+  const auto response =
+      http_->Send({"PUT", object_key, {}, body, "application/octet-stream", {}, {}});
   if (!IsSuccess(response)) ThrowS3Error(settings_, response, "PUT", object_key);
 }
 
-void S3ObjectStore::UploadMultipart(const std::string& object_key, uint64_t size, const PartReader& read) {
-  auto response = http_->Send({"POST", object_key, {{"uploads", ""}}, {}, "application/octet-stream", {}, {}});
+void S3ObjectStore::UploadMultipart(const std::string& object_key, uint64_t size,
+                                    const PartReader& read) {
+  auto response =
+      http_->Send({"POST", object_key, {{"uploads", ""}}, {}, "application/octet-stream", {}, {}});
   if (!IsSuccess(response)) ThrowS3Error(settings_, response, "CreateMultipartUpload", object_key);
   const auto upload_id = XmlText(response.body, "UploadId");
   if (!upload_id || upload_id->empty()) {
-    throw core::Error("S3 CreateMultipartUpload s3://" + settings_.bucket + "/" + object_key + ": no UploadId in the answer");
+    throw core::Error("S3 CreateMultipartUpload s3://" + settings_.bucket + "/" + object_key +
+                      ": no UploadId in the answer");
   }
   ++multipart_uploads_;
   // S3 allows at most 10,000 parts: grow the part size for huge objects.
@@ -325,14 +356,24 @@ void S3ObjectStore::UploadMultipart(const std::string& object_key, uint64_t size
     for (uint64_t offset = 0; offset < size; offset += part_size, ++part_number) {
       const std::string part = read(offset, std::min(part_size, size - offset));
       const std::string number = std::to_string(part_number);
-      response = http_->Send({"PUT", object_key, {{"partNumber", number}, {"uploadId", *upload_id}}, part, "", {}, {}});
-      if (!IsSuccess(response)) ThrowS3Error(settings_, response, "UploadPart " + number, object_key);
+      response = http_->Send({"PUT",
+                              object_key,
+                              {{"partNumber", number}, {"uploadId", *upload_id}},
+                              part,
+                              "",
+                              {},
+                              {}});
+      if (!IsSuccess(response))
+        ThrowS3Error(settings_, response, "UploadPart " + number, object_key);
       const auto etag = response.headers.find("etag");
-      if (etag == response.headers.end()) throw core::Error("S3 UploadPart " + number + ": no ETag in the answer");
-      complete += "<Part><PartNumber>" + number + "</PartNumber><ETag>" + XmlEscape(etag->second) + "</ETag></Part>";
+      if (etag == response.headers.end())
+        throw core::Error("S3 UploadPart " + number + ": no ETag in the answer");
+      complete += "<Part><PartNumber>" + number + "</PartNumber><ETag>" + XmlEscape(etag->second) +
+                  "</ETag></Part>";
     }
     complete += "</CompleteMultipartUpload>";
-    response = http_->Send({"POST", object_key, {{"uploadId", *upload_id}}, complete, "application/xml", {}, {}});
+    response = http_->Send(
+        {"POST", object_key, {{"uploadId", *upload_id}}, complete, "application/xml", {}, {}});
     // S3 may answer 200 with an <Error> document when completion fails late.
     if (!IsSuccess(response) || !XmlElements(response.body, "Error").empty()) {
       ThrowS3Error(settings_, response, "CompleteMultipartUpload", object_key);
@@ -351,7 +392,8 @@ std::string S3ObjectStore::Get(std::string_view key) {
   ValidateObjectKey(key);
   const std::string object_key = settings_.prefix + std::string(key);
   auto response = http_->Send({"GET", object_key, {}, {}, "", {}, {}});
-  if (response.status == 404 && XmlText(response.body, "Code").value_or("NoSuchKey") == "NoSuchKey") {
+  if (response.status == 404 &&
+      XmlText(response.body, "Code").value_or("NoSuchKey") == "NoSuchKey") {
     throw ObjectNotFoundError("lake object not found: " + Describe() + std::string(key));
   }
   if (!IsSuccess(response)) ThrowS3Error(settings_, response, "GET", object_key);
@@ -369,7 +411,8 @@ void S3ObjectStore::GetFile(std::string_view key, const fs::path& target) {
   };
   request.body_sink = [&](std::string_view bytes) { writer->Write(bytes); };
   const auto response = http_->Send(request);
-  if (response.status == 404 && XmlText(response.body, "Code").value_or("NoSuchKey") == "NoSuchKey") {
+  if (response.status == 404 &&
+      XmlText(response.body, "Code").value_or("NoSuchKey") == "NoSuchKey") {
     throw ObjectNotFoundError("lake object not found: " + Describe() + std::string(key));
   }
   if (!IsSuccess(response)) ThrowS3Error(settings_, response, "GET", object_key);
@@ -399,7 +442,9 @@ std::vector<ObjectInfo> S3ObjectStore::List(std::string_view prefix) {
   std::optional<std::string> continuation;
   do {
     std::vector<std::pair<std::string, std::string>> query = {
-        {"list-type", "2"}, {"prefix", full_prefix}, {"max-keys", std::to_string(settings_.max_keys)}};
+        {"list-type", "2"},
+        {"prefix", full_prefix},
+        {"max-keys", std::to_string(settings_.max_keys)}};
     if (continuation) query.emplace_back("continuation-token", *continuation);
     const auto response = http_->Send({"GET", "", query, {}, "", {}, {}});
     if (!IsSuccess(response)) ThrowS3Error(settings_, response, "ListObjectsV2", full_prefix);
@@ -420,7 +465,8 @@ std::vector<ObjectInfo> S3ObjectStore::List(std::string_view prefix) {
       }
     }
   } while (continuation);
-  std::sort(objects.begin(), objects.end(), [](const auto& a, const auto& b) { return a.key < b.key; });
+  std::sort(objects.begin(), objects.end(),
+            [](const auto& a, const auto& b) { return a.key < b.key; });
   return objects;
 }
 
@@ -428,7 +474,8 @@ void S3ObjectStore::Delete(std::string_view key) {
   ValidateObjectKey(key);
   const std::string object_key = settings_.prefix + std::string(key);
   const auto response = http_->Send({"DELETE", object_key, {}, {}, "", {}, {}});
-  if (response.status == 404 && XmlText(response.body, "Code").value_or("NoSuchKey") == "NoSuchKey") return;
+  if (response.status == 404 && XmlText(response.body, "Code").value_or("NoSuchKey") == "NoSuchKey")
+    return;
   if (!IsSuccess(response)) ThrowS3Error(settings_, response, "DELETE", object_key);
 }
 

@@ -27,8 +27,8 @@ struct S3Settings {
   // allows 5 MiB..5 GiB per part, at most 10,000 parts).
   uint64_t multipart_threshold = 64u << 20;
   uint64_t part_size = 64u << 20;
-  int max_keys = 1000;             // page size of ListObjectsV2
-  int max_attempts = 5;            // per request, for network errors and 5xx/429
+  int max_keys = 1000;                           // page size of ListObjectsV2
+  int max_attempts = 5;                          // per request, for network errors and 5xx/429
   std::chrono::milliseconds first_backoff{200};  // doubled per retry, with jitter
   std::chrono::seconds connect_timeout{10};
   std::chrono::seconds low_speed_timeout{60};  // abort when < 1 KiB/s for this long

@@ -26,8 +26,9 @@ std::string Hex(const unsigned char* bytes, size_t size) {
 std::string HmacSha256(std::string_view key, std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), digest, &length) == nullptr) {
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
+           &length) == nullptr) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
   return std::string(reinterpret_cast<const char*>(digest), length);
@@ -61,7 +62,8 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
   std::string encoded;
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/')) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+        (keep_slash && c == '/')) {
       encoded += static_cast<char>(c);
     } else {
       encoded += '%';
@@ -74,7 +76,8 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
 
 std::string CanonicalQueryString(const std::vector<std::pair<std::string, std::string>>& query) {
   std::vector<std::pair<std::string, std::string>> encoded;
-  for (const auto& [name, value] : query) encoded.emplace_back(UriEncode(name, false), UriEncode(value, false));
+  for (const auto& [name, value] : query)
+    encoded.emplace_back(UriEncode(name, false), UriEncode(value, false));
   std::sort(encoded.begin(), encoded.end());
   std::string result;
   for (const auto& [name, value] : encoded) {
@@ -84,9 +87,11 @@ std::string CanonicalQueryString(const std::vector<std::pair<std::string, std::s
   return result;
 }
 
-SigV4Signature SignV4(const SigV4Request& request, const SigV4Credentials& credentials, std::string_view region,
-                      std::string_view service, std::string_view amz_date) {
-  if (amz_date.size() != 16) throw std::invalid_argument("x-amz-date must look like 20150830T123600Z");
+SigV4Signature SignV4(const SigV4Request& request, const SigV4Credentials& credentials,
+                      std::string_view region, std::string_view service,
+                      std::string_view amz_date) {
+  if (amz_date.size() != 16)
+    throw std::invalid_argument("x-amz-date must look like 20150830T123600Z");
   // Lowercase names, sorted; repeated headers joined with ','.
   std::map<std::string, std::string> headers;
   for (const auto& [name, value] : request.headers) {
@@ -107,18 +112,21 @@ SigV4Signature SignV4(const SigV4Request& request, const SigV4Credentials& crede
                              result.signed_headers + "\n" + request.payload_sha256_hex;
 
   const std::string date(amz_date.substr(0, 8));
-  const std::string scope = date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
-  result.string_to_sign =
-      "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" + Sha256Hex(result.canonical_request);
+  const std::string scope =
+      date + "/" + std::string(region) + "/" + std::string(service) + "/aws4_request";
+  result.string_to_sign = "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" +
+                          Sha256Hex(result.canonical_request);
 
   std::string key = HmacSha256("AWS4" + credentials.secret_access_key, date);
   key = HmacSha256(key, region);
   key = HmacSha256(key, service);
   key = HmacSha256(key, "aws4_request");
   const std::string signature = HmacSha256(key, result.string_to_sign);
-  result.signature = Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
+  result.signature =
+      Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
   result.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +
-                         ", SignedHeaders=" + result.signed_headers + ", Signature=" + result.signature;
+                         ", SignedHeaders=" + result.signed_headers +
+                         ", Signature=" + result.signature;
   return result;
 }
 

@@ -41,8 +41,8 @@ struct SigV4Signature {
 };
 
 // `amz_date` is the request time as in x-amz-date ("20150830T123600Z").
-SigV4Signature SignV4(const SigV4Request& request, const SigV4Credentials& credentials, std::string_view region,
-                      std::string_view service, std::string_view amz_date);
+SigV4Signature SignV4(const SigV4Request& request, const SigV4Credentials& credentials,
+                      std::string_view region, std::string_view service, std::string_view amz_date);
 
 // RFC 3986 percent-encoding of everything but A-Z a-z 0-9 - _ . ~ (and '/'
 // when `keep_slash`), uppercase hex, as SigV4 and S3 object paths require.

@@ -36,8 +36,10 @@ std::optional<std::string> DecodeEntity(std::string_view entity) {
   const bool hex = entity[1] == 'x' || entity[1] == 'X';
   const std::string_view digits = entity.substr(hex ? 2 : 1);
   uint32_t code = 0;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
-  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() || code > 0x10FFFF) {
+  const auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
+  if (digits.empty() || error != std::errc() || end != digits.data() + digits.size() ||
+      code > 0x10FFFF) {
     return std::nullopt;
   }
   std::string utf8;
@@ -55,7 +57,8 @@ std::vector<std::string_view> XmlElements(std::string_view xml, std::string_view
   while ((position = xml.find(open, position)) != std::string_view::npos) {
     const size_t after_name = position + open.size();
     // "<Key>" or "<Key attr...>" or "<Key/>", but not "<KeyCount>".
-    if (after_name >= xml.size() || (xml[after_name] != '>' && xml[after_name] != ' ' && xml[after_name] != '/')) {
+    if (after_name >= xml.size() ||
+        (xml[after_name] != '>' && xml[after_name] != ' ' && xml[after_name] != '/')) {
       position = after_name;
       continue;
     }
