@@ -232,7 +232,7 @@ class S3ObjectStore::Http {
   }
 
   const S3Settings& settings_;
-  CURL* handle_;
+  CURL* handle_ = nullptr;
   std::string scheme_;
   std::string authority_;
 };
@@ -281,6 +281,7 @@ S3ObjectStore::S3ObjectStore(S3Settings settings) : settings_(std::move(settings
   }
   if (settings_.part_size < (5u << 20)) throw core::Error("S3 part size must be at least 5 MiB");
   settings_.prefix = NormalizePrefix(settings_.prefix);
+  SplitEndpoint(settings_.endpoint);      // validates before any libcurl state exists
   curl_global_init(CURL_GLOBAL_DEFAULT);  // reference-counted; thread-safe in libcurl >= 7.84
   http_ = std::make_unique<Http>(settings_);
 }

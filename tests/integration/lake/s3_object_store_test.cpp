@@ -12,13 +12,12 @@
 #include <thread>
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include "support/temp_dir.h"
 
@@ -33,7 +32,8 @@ constexpr const char* kBucket = "test-bucket";
 fs::path S3rverBinary() {
   if (const char* path = std::getenv("FUTUREIM_S3RVER")) return path;
   const char* cache = std::getenv("XDG_CACHE_HOME");
-  const fs::path base = cache != nullptr ? fs::path(cache) : fs::path(std::getenv("HOME")) / ".cache";
+  const fs::path base =
+      cache != nullptr ? fs::path(cache) : fs::path(std::getenv("HOME")) / ".cache";
   return base / "futureim" / "s3rver-3.7.1" / "node_modules" / ".bin" / "s3rver";
 }
 
@@ -75,11 +75,13 @@ class S3ObjectStoreTest : public ::testing::Test {
       const std::string binary = S3rverBinary().string();
       const std::string data = data_->path().string();
       const std::string port = std::to_string(port_);
-      ::execl(binary.c_str(), binary.c_str(), "-d", data.c_str(), "-a", "127.0.0.1", "-p", port.c_str(),
-              "--service-endpoint", "localhost", "--configure-bucket", kBucket, "-s", static_cast<char*>(nullptr));
+      ::execl(binary.c_str(), binary.c_str(), "-d", data.c_str(), "-a", "127.0.0.1", "-p",
+              port.c_str(), "--service-endpoint", "localhost", "--configure-bucket", kBucket, "-s",
+              static_cast<char*>(nullptr));
       ::_exit(127);
     }
-    for (int i = 0; i < 200 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int i = 0; i < 200 && !Accepts(port_); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
 
   static void TearDownTestSuite() {
@@ -92,8 +94,9 @@ class S3ObjectStoreTest : public ::testing::Test {
 
   void SetUp() override {
     if (!fs::exists(S3rverBinary())) {
-      GTEST_SKIP() << "\n\n*** s3rver is NOT installed (" << S3rverBinary()
-                   << "): the S3 backend is NOT tested against a server. Run scripts/setup.sh. ***\n";
+      GTEST_SKIP()
+          << "\n\n*** s3rver is NOT installed (" << S3rverBinary()
+          << "): the S3 backend is NOT tested against a server. Run scripts/setup.sh. ***\n";
     }
     ASSERT_TRUE(Accepts(port_)) << "s3rver did not start on 127.0.0.1:" << port_;
   }
@@ -124,7 +127,8 @@ class S3ObjectStoreTest : public ::testing::Test {
     ASSERT_TRUE(info);
     EXPECT_EQ(info->key, key);
     EXPECT_EQ(info->size, 5u);
-    EXPECT_LT(std::chrono::abs(info->modified - std::chrono::system_clock::now()), std::chrono::minutes(5));
+    EXPECT_LT(std::chrono::abs(info->modified - std::chrono::system_clock::now()),
+              std::chrono::minutes(5));
     store.Put(key, "replaced");
     EXPECT_EQ(store.Get(key), "replaced");
     store.Delete(key);
@@ -237,7 +241,8 @@ TEST_F(S3ObjectStoreTest, WrongCredentialsSayAccessDenied) {
     FAIL() << "a wrongly signed request succeeded";
   } catch (const core::Error& error) {
     const std::string message = error.what();
-    EXPECT_NE(message.find("access denied: check lake.s3 credentials"), std::string::npos) << message;
+    EXPECT_NE(message.find("access denied: check lake.s3 credentials"), std::string::npos)
+        << message;
     EXPECT_EQ(message.find("wrong-secret"), std::string::npos) << "the secret leaked: " << message;
   }
 }
