@@ -40,4 +40,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 "$here/fetch-duckdb.sh"
+"$here/fetch-s3rver.sh"
 echo "setup: all dependencies present"

@@ -17,6 +17,7 @@ namespace {
 
 constexpr std::array<std::string_view, 3> kTlsModes = {"disabled", "preferred", "required"};
 constexpr std::array<std::string_view, 2> kLakeBackends = {"local", "s3"};
+constexpr std::array<std::string_view, 2> kS3UrlStyles = {"path", "virtual"};
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                         "warn",  "error", "off"};
 constexpr std::array<std::string_view, 3> kLogFormats = {"auto", "json", "text"};
@@ -82,6 +83,26 @@ const std::array kSettings = {
     SettingSpec{"lake.encrypt", kBool, "true", "Encrypt curated and prod Parquet at rest"},
     SettingSpec{"lake.encryption_key", kString, "", "Parquet encryption key", true},
     SettingSpec{"lake.pii_key", kString, "", "Keyed-hash key for PII tokens", true},
+    SettingSpec{"lake.s3_endpoint", kString, "",
+                "S3-compatible endpoint, http(s)://host[:port] (s3 backend)"},
+    SettingSpec{"lake.s3_bucket", kString, "", "S3 bucket (s3 backend)"},
+    SettingSpec{"lake.s3_region", kString, "us-east-1", "S3 region (signs every request)"},
+    SettingSpec{"lake.s3_url_style", kString, "path",
+                "S3 addressing: path (endpoint/bucket/key) or virtual (bucket.endpoint/key)", false,
+                kS3UrlStyles},
+    SettingSpec{"lake.s3_prefix", kString, "", "Key prefix inside the bucket (\"\" = bucket root)"},
+    SettingSpec{"lake.s3_part_size_mb",
+                kInt,
+                "64",
+                "S3 multipart part size and threshold, MiB",
+                false,
+                {},
+                5,
+                5120},
+    SettingSpec{"lake.s3_access_key_id", kString, "", "S3 access key id", true},
+    SettingSpec{"lake.s3_secret_access_key", kString, "", "S3 secret access key", true},
+    SettingSpec{"lake.s3_session_token", kString, "", "S3 session token (temporary credentials)",
+                true},
 
     SettingSpec{"metadata.path", kString, "meta/futureim.db",
                 "Metadata database (users, audit log, conversations)"},
