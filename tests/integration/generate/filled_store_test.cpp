@@ -22,22 +22,17 @@ namespace futureim {
 namespace {
 
 using testing::CsvTable;
-using testing::PrivateMariadb;
 using testing::QueryDouble;
 using testing::QueryInt;
 using testing::ReadCsv;
 
 constexpr const char* kAsOf = "2026-06-15";
 
-class FilledStoreTest : public ::testing::Test {
+class FilledStoreTest : public testing::PrivateMariadbSuite {
  protected:
   static void SetUpTestSuite() {
-    try {
-      server_ = std::make_unique<PrivateMariadb>();
-    } catch (const std::exception& e) {
-      setup_error_ = e.what();
-      return;
-    }
+    PrivateMariadbSuite::SetUpTestSuite();
+    if (server_ == nullptr) return;
     dir_ = std::make_unique<testing::TempDir>("futureim-generate");
     const auto store = server_->StoreUser();
     auto result = testing::RunGenerate(
@@ -48,12 +43,13 @@ class FilledStoreTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     dir_.reset();
-    server_.reset();
+    PrivateMariadbSuite::TearDownTestSuite();
   }
   void SetUp() override {
+    PrivateMariadbSuite::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
-    connection_.emplace(source::MysqlConnection::Connect(server_->StoreUser()));
-    connection_->Execute("SET SESSION time_zone = '+00:00'");
+    connection_.emplace(testing::ConnectUtc(Server().StoreUser()));
   }
   source::MysqlConnection& db() { return *connection_; }
   static std::filesystem::path truth(const std::string& file) {
@@ -61,7 +57,6 @@ class FilledStoreTest : public ::testing::Test {
   }
   int64_t Count(const std::string& sql) { return QueryInt(db(), sql); }
 
-  static inline std::unique_ptr<PrivateMariadb> server_;
   static inline std::unique_ptr<testing::TempDir> dir_;
   static inline std::string setup_error_;
   std::optional<source::MysqlConnection> connection_;

@@ -20,6 +20,7 @@
 #include "source/binlog_row_decoder.h"
 #include "source/binlog_table_map.h"
 #include "source/mysql_connection.h"
+#include "support/mariadb_suite.h"
 #include "support/private_mariadb.h"
 
 namespace futureim {
@@ -34,7 +35,6 @@ using source::ColumnValue;
 using source::MysqlConnection;
 using source::RowChangeKind;
 using source::RowsEvent;
-using testing::PrivateMariadb;
 namespace cv = source::column_value;
 
 // One column of the type-coverage table: its definition and how to ask the
@@ -139,28 +139,9 @@ std::string Hex(const std::string& bytes) {
          << "server has '" << *server << "', decoded '" << actual << "'";
 }
 
-class BinlogStreamTest : public ::testing::Test {
+class BinlogStreamTest : public testing::PrivateMariadbSuite {
  protected:
-  static void SetUpTestSuite() {
-    try {
-      server_ = std::make_unique<PrivateMariadb>();
-    } catch (const std::exception& e) {
-      start_error_ = e.what();
-    }
-  }
-  static void TearDownTestSuite() { server_.reset(); }
-
-  void SetUp() override {
-    if (server_ == nullptr) GTEST_FAIL() << "the private MariaDB did not start:\n" << start_error_;
-  }
-
-  static PrivateMariadb& Server() { return *server_; }
-
-  static MysqlConnection Store() {
-    auto connection = MysqlConnection::Connect(Server().StoreUser());
-    connection.Execute("SET time_zone = '+00:00'");
-    return connection;
-  }
+  static MysqlConnection Store() { return testing::ConnectUtc(Server().StoreUser()); }
 
   // The source's current end of binlog, as the replication user sees it.
   static BinlogPosition EndOfBinlog() {
@@ -213,9 +194,6 @@ class BinlogStreamTest : public ::testing::Test {
     }
     return out;
   }
-
-  static inline std::unique_ptr<PrivateMariadb> server_;
-  static inline std::string start_error_;
 };
 
 // The server's values of every row of all_types, by id, in Columns() order.
