@@ -604,6 +604,91 @@ TEST_F(FilledStoreTest, CategoryUnitsFollowTheirPriceLevelWithTheTruthElasticity
   EXPECT_LT(absolute_error / large, 0.2);
 }
 
+// Promotions: every order discount is what an active promotion's rules give
+// for that order (percentage or fixed, min purchase, max discount); usage
+// counts add up; and daily demand rises with the number of active codes by
+// the truth's lift (log daily orders against the same weekday one and two
+// weeks either side, regressed on the truth's log promotion factor).
+TEST_F(FilledStoreTest, PromotionsDiscountByTheirRulesAndLiftDemandByTheTruth) {
+  struct Promotion {
+    std::string start, end;
+    bool percentage;
+    int64_t value, min_purchase, max_discount;
+  };
+  std::vector<Promotion> promotions;
+  for (const auto& row : db().Query(
+           "SELECT start_date, end_date, discount_type, ROUND(discount_value * 100), "
+           "ROUND(min_purchase_amount * 100), ROUND(COALESCE(max_discount_amount, 0) * 100) FROM "
+           "promotions")) {
+    promotions.push_back({*row[0], *row[1], *row[2] == "percentage", std::stoll(*row[3]),
+                          std::stoll(*row[4]), std::stoll(*row[5])});
+  }
+  ASSERT_EQ(promotions.size(), 100u);
+  int64_t discounted = 0, explained = 0;
+  for (const auto& row :
+       db().Query("SELECT o.order_date, ROUND(o.discount_amount * 100), ROUND(SUM((i.unit_price - "
+                  "i.discount_amount) * i.quantity) * 100) FROM orders o JOIN order_items i ON "
+                  "i.order_id = o.order_id WHERE o.discount_amount > 0 GROUP BY o.order_id")) {
+    const int64_t discount = std::stoll(*row[1]), subtotal = std::stoll(*row[2]);
+    ++discounted;
+    bool matches = false;
+    for (const Promotion& p : promotions) {
+      if (*row[0] < p.start || *row[0] > p.end || subtotal < p.min_purchase) continue;
+      // percentage: value is percent × 100 (e.g. 2000 = 20 %); fixed: cents.
+      int64_t expected = p.percentage ? subtotal * (p.value / 100) / 100 : p.value;
+      if (p.max_discount > 0) expected = std::min(expected, p.max_discount);
+      expected = std::min(expected, subtotal);
+      matches |= expected == discount;
+    }
+    explained += matches ? 1 : 0;
+  }
+  EXPECT_GT(discounted, 1000);
+  EXPECT_EQ(explained, discounted);
+  EXPECT_EQ(Count("SELECT SUM(usage_count) FROM promotions"), discounted);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM promotions WHERE usage_limit IS NOT NULL AND usage_count > "
+                  "usage_limit"),
+            0);
+
+  // Lift: active codes at noon UTC of each day, capped as the truth says.
+  const nlohmann::json demand = testing::ReadJson(truth("parameters.json"))["demand"];
+  const double lift = demand["promotion_demand_lift_per_active_code"];
+  const int cap = demand["promotion_active_codes_cap"];
+  const int64_t end = generate::DaysFromCivil(*generate::ParseIsoDate(kAsOf));
+  const int64_t first = end - 730;
+  std::map<int64_t, double> daily;
+  for (const auto& row : db().Query("SELECT DATEDIFF(DATE(order_date), '1970-01-01'), COUNT(*) "
+                                    "FROM orders GROUP BY 1")) {
+    daily[std::stoll(*row[0])] = std::stod(*row[1]);
+  }
+  auto log_factor = [&](int64_t day) {
+    const std::string noon = generate::FormatTimestamp(day * generate::kSecondsPerDay + 43200);
+    int active = 0;
+    for (const Promotion& p : promotions) active += p.start <= noon && noon <= p.end ? 1 : 0;
+    return std::log(1.0 + lift * std::min(active, cap));
+  };
+  std::vector<double> predicted, measured;
+  for (int64_t day = first + 14; day < end - 14; ++day) {
+    const std::array<int64_t, 4> neighbours = {day - 14, day - 7, day + 7, day + 14};
+    double baseline = 0, baseline_factor = 0;
+    for (int64_t n : neighbours) {
+      baseline += std::log(std::max(1.0, daily[n])) / 4;
+      baseline_factor += log_factor(n) / 4;
+    }
+    predicted.push_back(log_factor(day) - baseline_factor);
+    measured.push_back(std::log(std::max(1.0, daily[day])) - baseline);
+  }
+  double sxy = 0, sxx = 0;
+  const double mx = std::accumulate(predicted.begin(), predicted.end(), 0.0) / predicted.size();
+  const double my = std::accumulate(measured.begin(), measured.end(), 0.0) / measured.size();
+  for (size_t i = 0; i < predicted.size(); ++i) {
+    sxy += (predicted[i] - mx) * (measured[i] - my);
+    sxx += (predicted[i] - mx) * (predicted[i] - mx);
+  }
+  const double slope = sxy / sxx;
+  std::cout << "promotion lift: measured / truth = " << slope << "\n";
+  EXPECT_NEAR(slope, 1.0, 0.35);
+}
+
 TEST_F(FilledStoreTest, FraudIsRareAndEachPatternLeavesItsFingerprint) {
   const CsvTable fraud = ReadCsv(truth("fraud.csv"));
   const double orders = static_cast<double>(Count("SELECT COUNT(*) FROM orders"));
