@@ -5,19 +5,17 @@
 #include <string>
 #include <string_view>
 
+#include "core/civil_date.h"
+
 namespace futureim::generate {
 
 // Calendar arithmetic in UTC on day numbers (days since 1970-01-01) and Unix
-// seconds, independent of the process's time zone (H. Hinnant's civil
-// algorithms).
-struct CivilDate {
-  int year = 1970;
-  int month = 1;  // 1..12
-  int day = 1;    // 1..31
-};
+// seconds, independent of the process's time zone; built on core's civil
+// date conversion.
+using core::CivilDate;
+using core::CivilFromDays;
+using core::DaysFromCivil;
 
-int64_t DaysFromCivil(const CivilDate& date);
-CivilDate CivilFromDays(int64_t days);
 // 0 = Monday ... 6 = Sunday.
 int WeekdayFromDays(int64_t days);
 // Day of the year, 0-based.

@@ -39,6 +39,16 @@ std::string_view FraudPatternName(FraudPattern pattern) {
   return "?";
 }
 
+std::string_view PriceChangeCauseName(PriceChangeCause cause) {
+  switch (cause) {
+    case PriceChangeCause::kProduct:
+      return "product";
+    case PriceChangeCause::kCategoryLevel:
+      return "category_level";
+  }
+  return "?";
+}
+
 namespace {
 
 // Writes a whole file and checks every step, so a full disk is an error and
@@ -98,12 +108,19 @@ void WriteGroundTruth(const GroundTruth& truth, const std::filesystem::path& dir
   }
   WriteFile(directory / "categories.csv", csv);
 
-  csv = "product_id,category_id,change_date,old_price,new_price\n";
+  csv = "product_id,category_id,change_date,old_price,new_price,cause\n";
   for (const auto& p : truth.price_changes) {
     csv += p.product_id + "," + p.category_id + "," + Day(p.day) + "," + FormatCents(p.old_cents) +
-           "," + FormatCents(p.new_cents) + "\n";
+           "," + FormatCents(p.new_cents) + "," + std::string(PriceChangeCauseName(p.cause)) + "\n";
   }
   WriteFile(directory / "price_changes.csv", csv);
+
+  csv = "category_id,first_date,end_date_exclusive,price_level\n";
+  for (const auto& level : truth.category_price_levels) {
+    csv += level.category_id + "," + Day(level.first_day) + "," + Day(level.end_day) + "," +
+           Number(level.factor) + "\n";
+  }
+  WriteFile(directory / "category_price_levels.csv", csv);
 
   csv = "product_id,first_date,end_date_exclusive,discount_fraction\n";
   for (const auto& m : truth.markdowns) {

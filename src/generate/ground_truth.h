@@ -38,12 +38,28 @@ struct CategoryTruth {
   double annual_growth;  // category demand share grows as exp(growth × years) (leaves)
 };
 
+// Why a shelf price changed: the product's own repricing, or a step of its
+// category's price level (every product of the category changes that day).
+enum class PriceChangeCause { kProduct, kCategoryLevel };
+std::string_view PriceChangeCauseName(PriceChangeCause cause);
+
 struct PriceChangeTruth {
   std::string product_id;
   std::string category_id;
   int64_t day;
   int64_t old_cents;
   int64_t new_cents;
+  PriceChangeCause cause;
+};
+
+// A step of a leaf category's price level: products are priced at
+// base × factor (× their own change) on [first_day, end_day); the first step
+// also covers the days before the window.
+struct CategoryPriceLevelTruth {
+  std::string category_id;
+  int64_t first_day;
+  int64_t end_day;  // exclusive
+  double factor;
 };
 
 struct MarkdownTruth {
@@ -76,12 +92,14 @@ struct GroundTruth {
   std::vector<CustomerTruth> customers;
   std::vector<CategoryTruth> categories;
   std::vector<PriceChangeTruth> price_changes;
+  std::vector<CategoryPriceLevelTruth> category_price_levels;
   std::vector<MarkdownTruth> markdowns;
   std::vector<BundleTruth> bundles;
   std::vector<FraudTruth> fraud;
 };
 
-// Writes parameters.json, customers.csv, categories.csv, price_changes.csv,
+// Writes parameters.json, customers.csv, categories.csv, price_changes.csv
+// (every shelf price change with its cause), category_price_levels.csv,
 // markdowns.csv, bundles.csv (one line per product pair) and fraud.csv into
 // `directory` (created if needed). Throws core::Error on any write failure.
 void WriteGroundTruth(const GroundTruth& truth, const std::filesystem::path& directory);

@@ -12,6 +12,7 @@
 #include "generate/civil_time.h"
 #include "generate/demand_calendar.h"
 #include "generate/geography.h"
+#include "generate/price_levels.h"
 #include "generate/random.h"
 
 namespace futureim::generate {
@@ -158,7 +159,12 @@ struct CategoryModel {
   double share = 0;
   std::vector<uint32_t> products;
   AliasTable by_popularity;
-  double max_multiplier = 1;
+  std::vector<PriceLevel> price_levels;  // leaves: the category-wide price level
+  // Per day of the window (leaves): (price index)^elasticity, the
+  // category's price response, and the largest single product multiplier
+  // (the bound for rejection sampling within the category).
+  std::vector<double> demand_by_day;
+  std::vector<double> max_multiplier_by_day;
   int64_t created_ts = 0;
 };
 
@@ -167,9 +173,12 @@ struct ProductModel {
   std::string name;
   std::string sku;
   uint32_t category = 0;
-  int64_t base_cents = 0;
-  int64_t change_day = -1;  // permanent price change from this day
-  int64_t new_cents = 0;
+  int64_t base_cents = 0;       // the reference price: demand multiplier 1
+  int64_t own_change_day = -1;  // the product's own permanent change (× own_ratio) from this day
+  double own_ratio = 1;
+  // The shelf price schedule: (first day, cents), sorted; the first entry
+  // also covers every earlier day. base × category level × own change.
+  std::vector<std::pair<int64_t, int64_t>> prices;
   int64_t markdown_first = -1;  // temporary markdown [first, end)
   int64_t markdown_end = -1;
   double markdown_fraction = 0;
@@ -179,14 +188,18 @@ struct ProductModel {
   int brand = 0;
 
   int64_t PriceOn(int64_t day) const {
-    return change_day >= 0 && day >= change_day ? new_cents : base_cents;
+    const auto it = std::upper_bound(prices.begin() + 1, prices.end(), day,
+                                     [](int64_t d, const auto& entry) { return d < entry.first; });
+    return std::prev(it)->second;
   }
   int64_t UnitDiscountOn(int64_t day) const {
     if (day < markdown_first || day >= markdown_end) return 0;
     return static_cast<int64_t>(
         std::llround(static_cast<double>(PriceOn(day)) * markdown_fraction));
   }
-  int64_t CurrentPrice() const { return change_day >= 0 ? new_cents : base_cents; }
+  int64_t CurrentPrice() const { return prices.back().second; }
+  // The day of the last price change, -1 if the price never changed.
+  int64_t LastChangeDay() const { return prices.size() > 1 ? prices.back().first : -1; }
 };
 
 struct CustomerModel {
@@ -281,6 +294,7 @@ class StoreBuilder {
     BuildProducts();
     BuildPromotions();
     BuildBundles();
+    BuildPriceLevels();
     BuildIntensity();
     BuildCustomers();
     PlanOrders();
@@ -371,13 +385,13 @@ class StoreBuilder {
       product.popularity = random.LogNormal(0.0, 1.0);
       product.quality = random.Uniform(2.6, 4.8);
       if (random.Bernoulli(0.5)) {
-        // A permanent price change in the middle of the window, far enough
-        // from its edges that demand before and after can be compared.
-        product.change_day = first_day_ + random.UniformInt(120, p_.history_days - 120);
+        // A permanent change of this product's own price in the middle of the
+        // window, far enough from its edges that its share of the category's
+        // demand before and after can be compared.
+        product.own_change_day = first_day_ + random.UniformInt(120, p_.history_days - 120);
         double ratio = random.Uniform(0.65, 1.35);
         if (std::abs(ratio - 1) < 0.1) ratio = ratio < 1 ? 0.88 : 1.12;
-        product.new_cents =
-            std::max<int64_t>(149, static_cast<int64_t>(std::llround(product.base_cents * ratio)));
+        product.own_ratio = ratio;
       }
       if (random.Bernoulli(0.25)) {
         product.markdown_first = first_day_ + random.UniformInt(0, p_.history_days - 30);
@@ -390,19 +404,8 @@ class StoreBuilder {
     for (uint32_t leaf : leaves_) {
       CategoryModel& category = categories_[leaf];
       std::vector<double> weights;
-      double max_multiplier = 1;
-      for (uint32_t p : category.products) {
-        weights.push_back(products_[p].popularity);
-        const ProductModel& product = products_[p];
-        double lowest = static_cast<double>(std::min(
-            product.base_cents, product.change_day >= 0 ? product.new_cents : product.base_cents));
-        if (product.markdown_first >= 0) lowest *= (1 - product.markdown_fraction);
-        max_multiplier = std::max(
-            max_multiplier,
-            std::pow(lowest / static_cast<double>(product.base_cents), category.elasticity));
-      }
+      for (uint32_t p : category.products) weights.push_back(products_[p].popularity);
       category.by_popularity = AliasTable(weights);
-      category.max_multiplier = max_multiplier;
     }
     for (size_t i = 0; i < products_.size(); ++i) {
       if (products_[i].base_cents <= 1500) cheap_products_.push_back(static_cast<uint32_t>(i));
@@ -412,13 +415,70 @@ class StoreBuilder {
     if (expensive_products_.empty()) expensive_products_.push_back(0);
   }
 
+  // Category-wide price levels (a stream of their own), drawn orthogonal to
+  // the store's log calendar × promotion intensity, then every product's
+  // price schedule. Needs the promotions.
+  void BuildPriceLevels() {
+    const size_t days = static_cast<size_t>(end_day_ - first_day_);
+    double customer_share = 0;
+    for (const auto& country : geography_.countries()) customer_share += country.customer_share;
+    std::vector<double> log_demand(days);
+    for (size_t d = 0; d < days; ++d) {
+      const int64_t day = first_day_ + static_cast<int64_t>(d);
+      double intensity = 0;
+      for (size_t c = 0; c < geography_.countries().size(); ++c) {
+        intensity += geography_.country(c).customer_share * calendar_.Intensity(day, c);
+      }
+      log_demand[d] = std::log(intensity / customer_share * PromotionFactor(day));
+    }
+    Random levels = root_.Fork("category-price-levels");
+    for (uint32_t leaf : leaves_) {
+      CategoryModel& category = categories_[leaf];
+      category.price_levels = DrawPriceLevels(levels, first_day_, end_day_, log_demand);
+      for (uint32_t p : category.products) {
+        // A product's own change never falls on a level change, so the truth
+        // can tell the two causes apart.
+        int64_t& day = products_[p].own_change_day;
+        while (day >= 0 &&
+               std::any_of(category.price_levels.begin(), category.price_levels.end(),
+                           [&](const PriceLevel& level) { return level.first_day == day; })) {
+          ++day;
+        }
+        BuildPriceSchedule(products_[p], category);
+      }
+    }
+  }
+
+  // base × category level × own change, in cents, from each day on which
+  // either changes; never below $1.49.
+  void BuildPriceSchedule(ProductModel& product, const CategoryModel& category) const {
+    std::vector<int64_t> days;
+    for (const PriceLevel& level : category.price_levels) days.push_back(level.first_day);
+    if (product.own_change_day >= 0) days.push_back(product.own_change_day);
+    std::sort(days.begin(), days.end());
+    days.erase(std::unique(days.begin(), days.end()), days.end());
+    product.prices.clear();
+    for (int64_t day : days) {
+      const double own =
+          product.own_change_day >= 0 && day >= product.own_change_day ? product.own_ratio : 1.0;
+      const int64_t cents =
+          std::max<int64_t>(149, std::llround(static_cast<double>(product.base_cents) *
+                                              PriceLevelOn(category.price_levels, day) * own));
+      if (product.prices.empty() || product.prices.back().second != cents) {
+        product.prices.emplace_back(product.prices.empty() ? INT64_MIN : day, cents);
+      }
+    }
+  }
+
   // Demand multiplier of a product on a day: its effective price relative to
   // its reference (base) price, raised to the category's elasticity.
   double DemandMultiplier(const ProductModel& product, int64_t day) const {
-    const double effective =
-        static_cast<double>(product.PriceOn(day) - product.UnitDiscountOn(day));
-    return std::pow(effective / static_cast<double>(product.base_cents),
-                    categories_[product.category].elasticity);
+    return std::pow(EffectivePriceRatio(product, day), categories_[product.category].elasticity);
+  }
+  // What a unit costs on `day` (shelf price less markdown) over the base price.
+  static double EffectivePriceRatio(const ProductModel& product, int64_t day) {
+    return static_cast<double>(product.PriceOn(day) - product.UnitDiscountOn(day)) /
+           static_cast<double>(product.base_cents);
   }
 
   void BuildPromotions() {
@@ -477,7 +537,6 @@ class StoreBuilder {
     }
     std::vector<double> weights;
     for (const auto& bundle : bundles_) weights.push_back(bundle.weight);
-    bundle_table_ = AliasTable(weights);
     double total = 0;
     for (double w : weights) total += w;
     for (const auto& bundle : bundles_) {
@@ -495,26 +554,80 @@ class StoreBuilder {
     return 1.0 + kPromotionDemandLift * std::min(active, 3);
   }
 
+  // Demand follows prices at two levels. Within a category a product's
+  // weight is popularity × (effective / base price)^elasticity. A category's
+  // weight is its share × growth trend × (price index)^elasticity, the index
+  // being the popularity-weighted geometric mean of effective / base price
+  // over its products: the category level moves it one for one, a product's
+  // own change or markdown by that product's popularity share.
+  // The store's order rate moves with the sum of the category weights
+  // relative to the same sum at base prices, so cheaper categories add
+  // orders rather than only taking them from other categories.
   void BuildIntensity() {
     const size_t days = static_cast<size_t>(end_day_ - first_day_);
+    for (uint32_t leaf : leaves_) {
+      CategoryModel& category = categories_[leaf];
+      double popularity = 0;
+      for (uint32_t p : category.products) popularity += products_[p].popularity;
+      category.demand_by_day.assign(days, 0.0);
+      category.max_multiplier_by_day.assign(days, 0.0);
+      for (size_t d = 0; d < days; ++d) {
+        const int64_t day = first_day_ + static_cast<int64_t>(d);
+        double log_price_index = 0;
+        for (uint32_t p : category.products) {
+          const ProductModel& product = products_[p];
+          log_price_index += product.popularity * std::log(EffectivePriceRatio(product, day));
+          category.max_multiplier_by_day[d] =
+              std::max(category.max_multiplier_by_day[d], DemandMultiplier(product, day));
+        }
+        category.demand_by_day[d] = std::exp(category.elasticity * log_price_index / popularity);
+      }
+    }
+    price_factor_.resize(days);
     promotion_factor_.resize(days);
-    for (size_t d = 0; d < days; ++d) promotion_factor_[d] = PromotionFactor(first_day_ + d);
+    for (size_t d = 0; d < days; ++d) {
+      std::vector<double> weights;
+      double at_base_prices = 0, at_prices = 0;
+      const double years = (static_cast<double>(d) + 0.5) / 365.25;
+      for (uint32_t leaf : leaves_) {
+        const CategoryModel& category = categories_[leaf];
+        const double trend = category.share * std::exp(category.growth * years);
+        weights.push_back(trend * category.demand_by_day[d]);
+        at_base_prices += trend;
+        at_prices += weights.back();
+      }
+      category_tables_.emplace_back(weights);
+      price_factor_[d] = at_prices / at_base_prices;
+      promotion_factor_[d] = PromotionFactor(first_day_ + static_cast<int64_t>(d));
+    }
     cumulative_.assign(geography_.countries().size(), std::vector<double>(days + 1, 0.0));
     for (size_t c = 0; c < cumulative_.size(); ++c) {
       for (size_t d = 0; d < days; ++d) {
         cumulative_[c][d + 1] =
-            cumulative_[c][d] +
-            calendar_.Intensity(first_day_ + static_cast<int64_t>(d), c) * promotion_factor_[d];
+            cumulative_[c][d] + calendar_.Intensity(first_day_ + static_cast<int64_t>(d), c) *
+                                    promotion_factor_[d] * price_factor_[d];
       }
     }
-    // Leaf-category choice per 30-day block: shares follow each category's trend.
-    for (int64_t block = 0; block * 30 < static_cast<int64_t>(days); ++block) {
+    // Bundles respond to price too: a bundle's weight on a day is its base
+    // weight × the geometric mean of its members' demand multipliers, and
+    // the chance that an order carries one moves with the weights' sum.
+    double base_weight = 0;
+    for (const auto& bundle : bundles_) base_weight += bundle.weight;
+    bundle_rate_.resize(days);
+    for (size_t d = 0; d < days; ++d) {
+      const int64_t day = first_day_ + static_cast<int64_t>(d);
       std::vector<double> weights;
-      const double years = (block * 30 + 15) / 365.25;
-      for (uint32_t leaf : leaves_) {
-        weights.push_back(categories_[leaf].share * std::exp(categories_[leaf].growth * years));
+      double sum = 0;
+      for (const auto& bundle : bundles_) {
+        double log_multiplier = 0;
+        for (uint32_t p : bundle.products)
+          log_multiplier += std::log(DemandMultiplier(products_[p], day));
+        weights.push_back(bundle.weight *
+                          std::exp(log_multiplier / static_cast<double>(bundle.products.size())));
+        sum += weights.back();
       }
-      category_tables_.emplace_back(weights);
+      bundle_tables_.emplace_back(weights);
+      bundle_rate_[d] = std::min(1.0, kBundleProbability * sum / base_weight);
     }
     hour_table_ = AliasTable(kHourWeights);
   }
@@ -587,6 +700,13 @@ class StoreBuilder {
       c.phone = geography_.SamplePhone(c.country, random);
       c.address = geography_.SampleAddress(c.country, random);
       c.archetype = static_cast<Archetype>(random.WeightedIndex(kArchetypeMix));
+      if (c.archetype == Archetype::kOneTime && c.created_ts < first_day_ * kSecondsPerDay) {
+        // A one-time buyer orders within weeks of signing up; for an account
+        // older than the window that order predates the data. Such accounts
+        // buy occasionally instead (otherwise their single orders would all
+        // pile into the window's first weeks).
+        c.archetype = Archetype::kOccasional;
+      }
       c.active_first = std::max(first_day_, c.created_ts / kSecondsPerDay);
       c.active_end = end_day_;
       if (c.archetype == Archetype::kChurning) {
@@ -723,14 +843,14 @@ class StoreBuilder {
 
   // ------------------------------------------------------------ orders
   uint32_t SampleProduct(Random& random, int64_t day) {
-    const size_t block = static_cast<size_t>((day - first_day_) / 30);
-    const CategoryModel& category =
-        categories_[leaves_[category_tables_[std::min(block, category_tables_.size() - 1)].Sample(
-            random)]];
+    const size_t d = static_cast<size_t>(std::clamp<int64_t>(
+        day - first_day_, 0, static_cast<int64_t>(category_tables_.size()) - 1));
+    const CategoryModel& category = categories_[leaves_[category_tables_[d].Sample(random)]];
     // Rejection sampling gives weights popularity × demand multiplier exactly.
     for (int attempt = 0; attempt < 200; ++attempt) {
       const uint32_t product = category.products[category.by_popularity.Sample(random)];
-      if (random.Uniform() * category.max_multiplier <= DemandMultiplier(products_[product], day)) {
+      if (random.Uniform() * category.max_multiplier_by_day[d] <=
+          DemandMultiplier(products_[product], day)) {
         return product;
       }
     }
@@ -851,8 +971,10 @@ class StoreBuilder {
       } else {
         const double item_weights[] = {0.45, 0.27, 0.15, 0.08, 0.05};
         size_t k = random.WeightedIndex(item_weights) + 1;
-        if (plan.kind == OrderKind::kNormal && random.Bernoulli(kBundleProbability)) {
-          for (uint32_t product : bundles_[bundle_table_.Sample(random)].products)
+        const size_t d = static_cast<size_t>(std::clamp<int64_t>(
+            day - first_day_, 0, static_cast<int64_t>(bundle_rate_.size()) - 1));
+        if (plan.kind == OrderKind::kNormal && random.Bernoulli(bundle_rate_[d])) {
+          for (uint32_t product : bundles_[bundle_tables_[d].Sample(random)].products)
             add_unique(product);
           k = std::max(k, chosen.size());
         }
@@ -1099,8 +1221,9 @@ class StoreBuilder {
   void WriteProducts() {
     Random random = root_.Fork("product-details");
     for (const auto& product : products_) {
-      const int64_t updated =
-          product.change_day >= 0 ? product.change_day * kSecondsPerDay + 3600 : product.created_ts;
+      const int64_t updated = product.LastChangeDay() >= 0
+                                  ? product.LastChangeDay() * kSecondsPerDay + 3600
+                                  : product.created_ts;
       row_.Clear();
       row_.Add(product.id).Add(product.name).Add(categories_[product.category].id);
       row_.Add("The " + product.name + " by " + kBrands[product.brand] + ".");
@@ -1199,10 +1322,23 @@ class StoreBuilder {
           {c.id, c.name, c.parent >= 0 ? categories_[static_cast<size_t>(c.parent)].id : "",
            c.level, c.leaf, c.elasticity, c.growth});
     }
+    for (uint32_t leaf : leaves_) {
+      const CategoryModel& category = categories_[leaf];
+      for (size_t k = 0; k < category.price_levels.size(); ++k) {
+        const int64_t end = k + 1 < category.price_levels.size()
+                                ? category.price_levels[k + 1].first_day
+                                : end_day_;
+        truth.category_price_levels.push_back({category.id, category.price_levels[k].first_day, end,
+                                               category.price_levels[k].factor});
+      }
+    }
     for (const auto& p : products_) {
-      if (p.change_day >= 0) {
-        truth.price_changes.push_back(
-            {p.id, categories_[p.category].id, p.change_day, p.base_cents, p.new_cents});
+      for (size_t k = 1; k < p.prices.size(); ++k) {
+        const PriceChangeCause cause = p.prices[k].first == p.own_change_day
+                                           ? PriceChangeCause::kProduct
+                                           : PriceChangeCause::kCategoryLevel;
+        truth.price_changes.push_back({p.id, categories_[p.category].id, p.prices[k].first,
+                                       p.prices[k - 1].second, p.prices[k].second, cause});
       }
       if (p.markdown_first >= 0) {
         truth.markdowns.push_back({p.id, p.markdown_first, p.markdown_end, p.markdown_fraction});
@@ -1267,9 +1403,24 @@ class StoreBuilder {
           {"patterns", {"card_testing", "account_takeover", "velocity_burst", "refund_abuse"}},
           {"orders", fraud_.size()},
           {"rate", static_cast<double>(fraud_.size()) / orders}}},
-        {"bundles", {{"order_probability", kBundleProbability}, {"count", bundles_.size()}}},
+        {"bundles",
+         {{"order_probability_at_base_prices", kBundleProbability},
+          {"count", bundles_.size()},
+          {"price_response",
+           "bundle weight x geometric mean of its members' (effective_price / "
+           "base_price)^elasticity"}}},
         {"demand",
-         {{"model", "product weight = popularity x (effective_price / base_price)^elasticity"},
+         {{"model",
+           "product weight within its category = popularity x (effective_price / "
+           "base_price)^elasticity; category units per day proportional to share x "
+           "exp(growth x years) x popularity-weighted mean of those multipliers (so "
+           "proportional to price_level^elasticity); the store's order rate x the same sum "
+           "relative to base prices"},
+          {"category_price_levels",
+           {{"min_days", PriceLevelOptions{}.min_days},
+            {"max_days", PriceLevelOptions{}.max_days},
+            {"log_stddev", PriceLevelOptions{}.log_stddev},
+            {"orthogonal_to", "constant, linear and quadratic trend, yearly cosine and sine"}}},
           {"promotion_demand_lift_per_active_code", kPromotionDemandLift},
           {"promotion_active_codes_cap", 3},
           {"promotion_use_probability", kPromotionUseProbability}}},
@@ -1302,9 +1453,11 @@ class StoreBuilder {
   std::vector<uint32_t> expensive_products_;
   std::vector<PromotionModel> promotions_;
   std::vector<Bundle> bundles_;
-  AliasTable bundle_table_;
-  std::vector<double> bundle_probability_;
+  std::vector<AliasTable> bundle_tables_;   // per day of the window
+  std::vector<double> bundle_rate_;         // per day: chance that an order carries a bundle
+  std::vector<double> bundle_probability_;  // at base prices
   std::vector<double> promotion_factor_;
+  std::vector<double> price_factor_;
   std::vector<std::vector<double>> cumulative_;
   std::vector<AliasTable> category_tables_;
   AliasTable hour_table_;

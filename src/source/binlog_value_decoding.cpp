@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/civil_date.h"
 #include "source/binlog_byte_reader.h"
 
 namespace futureim::source::binlog_decoding {
@@ -220,28 +221,14 @@ column_value::Set DecodeSet(uint64_t bits, const std::vector<std::string>& names
   return out;
 }
 
-// Howard Hinnant's days_from_civil / civil_from_days.
+// The binlog's own spelling of core's civil date conversion.
 int64_t DaysFromCivil(int year, int month, int day) {
-  const int64_t y = static_cast<int64_t>(year) - (month <= 2 ? 1 : 0);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t mp = (month + 9) % 12;
-  const int64_t doy = (153 * mp + 2) / 5 + day - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  return core::DaysFromCivil({year, month, day});
 }
 
 column_value::Date CivilFromDays(int64_t days) {
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return column_value::Date{static_cast<int>(y), static_cast<int>(m), static_cast<int>(d)};
+  const core::CivilDate date = core::CivilFromDays(days);
+  return column_value::Date{date.year, date.month, date.day};
 }
 
 }  // namespace futureim::source::binlog_decoding

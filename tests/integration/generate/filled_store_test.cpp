@@ -22,22 +22,17 @@ namespace futureim {
 namespace {
 
 using testing::CsvTable;
-using testing::PrivateMariadb;
 using testing::QueryDouble;
 using testing::QueryInt;
 using testing::ReadCsv;
 
 constexpr const char* kAsOf = "2026-06-15";
 
-class FilledStoreTest : public ::testing::Test {
+class FilledStoreTest : public testing::PrivateMariadbSuite {
  protected:
   static void SetUpTestSuite() {
-    try {
-      server_ = std::make_unique<PrivateMariadb>();
-    } catch (const std::exception& e) {
-      setup_error_ = e.what();
-      return;
-    }
+    PrivateMariadbSuite::SetUpTestSuite();
+    if (server_ == nullptr) return;
     dir_ = std::make_unique<testing::TempDir>("futureim-generate");
     const auto store = server_->StoreUser();
     auto result = testing::RunGenerate(
@@ -48,12 +43,13 @@ class FilledStoreTest : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     dir_.reset();
-    server_.reset();
+    PrivateMariadbSuite::TearDownTestSuite();
   }
   void SetUp() override {
+    PrivateMariadbSuite::SetUp();
+    if (HasFatalFailure()) return;
     ASSERT_TRUE(setup_error_.empty()) << setup_error_;
-    connection_.emplace(source::MysqlConnection::Connect(server_->StoreUser()));
-    connection_->Execute("SET SESSION time_zone = '+00:00'");
+    connection_.emplace(testing::ConnectUtc(Server().StoreUser()));
   }
   source::MysqlConnection& db() { return *connection_; }
   static std::filesystem::path truth(const std::string& file) {
@@ -61,7 +57,6 @@ class FilledStoreTest : public ::testing::Test {
   }
   int64_t Count(const std::string& sql) { return QueryInt(db(), sql); }
 
-  static inline std::unique_ptr<PrivateMariadb> server_;
   static inline std::unique_ptr<testing::TempDir> dir_;
   static inline std::string setup_error_;
   std::optional<source::MysqlConnection> connection_;
@@ -146,11 +141,12 @@ TEST_F(FilledStoreTest, MoneyAddsUpOnEveryRow) {
             0);
   EXPECT_GT(Count("SELECT COUNT(*) FROM orders WHERE discount_amount > 0"), 100);
   EXPECT_GT(Count("SELECT COUNT(*) FROM order_items WHERE discount_amount > 0"), 100);
-  // unit_price is the product's price on the order day (truth: price changes).
-  std::map<std::string, std::tuple<std::string, std::string, std::string>> changes;
+  // unit_price is the product's price on the order day (truth: every price
+  // change, sorted by day per product: (date, old, new)).
+  std::map<std::string, std::vector<std::tuple<std::string, std::string, std::string>>> changes;
   const CsvTable price_changes = ReadCsv(truth("price_changes.csv"));
-  for (const auto& row : price_changes.rows) changes[row[0]] = {row[2], row[3], row[4]};
-  ASSERT_GT(changes.size(), 500u);
+  for (const auto& row : price_changes.rows) changes[row[0]].emplace_back(row[2], row[3], row[4]);
+  ASSERT_GT(changes.size(), 4000u);
   int64_t checked = 0, wrong = 0;
   for (const auto& row : db().Query(
            "SELECT i.product_id, DATE(o.order_date), i.unit_price, p.price FROM order_items i "
@@ -159,8 +155,10 @@ TEST_F(FilledStoreTest, MoneyAddsUpOnEveryRow) {
     const auto it = changes.find(*row[0]);
     std::string expected = *row[3];
     if (it != changes.end()) {
-      expected =
-          *row[1] < std::get<0>(it->second) ? std::get<1>(it->second) : std::get<2>(it->second);
+      expected = std::get<1>(it->second.front());
+      for (const auto& [date, old_price, new_price] : it->second) {
+        if (date <= *row[1]) expected = new_price;
+      }
     }
     ++checked;
     wrong += *row[2] != expected;
@@ -475,7 +473,9 @@ TEST_F(FilledStoreTest, CategoryElasticityAndGrowthAreRecoverable) {
   }
   const CsvTable changes = ReadCsv(truth("price_changes.csv"));
   for (const auto& row : changes.rows) {
-    if (bundled.count(row[0])) continue;
+    // The product's own repricing; category-level steps move every product of
+    // the category alike and leave shares unchanged.
+    if (row[changes.Column("cause")] != "product" || bundled.count(row[0])) continue;
     const std::string& c = row[1];
     const int64_t day = generate::DaysFromCivil(*generate::ParseIsoDate(row[2]));
     const double ratio = std::stod(row[4]) / std::stod(row[3]);
@@ -532,6 +532,161 @@ TEST_F(FilledStoreTest, CategoryElasticityAndGrowthAreRecoverable) {
   const double growth_correlation = Correlation(share_change, truth_growth);
   std::cout << "growth: correlation " << growth_correlation << "\n";
   EXPECT_GT(growth_correlation, 0.7);
+}
+
+// Category demand responds to the category's price level: per category, a
+// regression over the 104 weeks of log(units) on the log price index (with a
+// linear trend, since categories grow at their own rates) recovers the
+// truth's elasticity. Everything is measured from the rows: the index of a
+// week is the unit-weighted mean of log(paid unit price / the product's
+// current price) over the category's items sold that week.
+TEST_F(FilledStoreTest, CategoryUnitsFollowTheirPriceLevelWithTheTruthElasticity) {
+  std::map<std::string, double> elasticity;
+  std::map<std::string, std::string> name;
+  const CsvTable categories = ReadCsv(truth("categories.csv"));
+  for (const auto& row : categories.rows) {
+    if (row[4] != "1") continue;
+    elasticity[row[0]] = std::stod(row[5]);
+    name[row[0]] = row[1];
+  }
+  const int64_t end = generate::DaysFromCivil(*generate::ParseIsoDate(kAsOf));
+  const int64_t first = end - 728;  // 104 whole weeks
+  constexpr int kWeeks = 104;
+  std::map<std::string, std::array<double, kWeeks>> units, log_price_sum;
+  std::map<std::string, double> total;
+  for (const auto& row : db().Query(
+           "SELECT p.category_id, DATEDIFF(DATE(o.order_date), '1970-01-01'), "
+           "LN((i.unit_price - i.discount_amount) / p.price), i.quantity FROM order_items i JOIN "
+           "orders o ON o.order_id = i.order_id JOIN products p ON p.product_id = i.product_id")) {
+    const int64_t day = std::stoll(*row[1]);
+    if (day < first || day >= end) continue;
+    const auto week = static_cast<size_t>((day - first) / 7);
+    const double quantity = std::stod(*row[3]);
+    units[*row[0]][week] += quantity;
+    log_price_sum[*row[0]][week] += quantity * std::stod(*row[2]);
+    total[*row[0]] += quantity;
+  }
+  int large = 0, within = 0;
+  double absolute_error = 0;
+  for (const auto& [category, truth_elasticity] : elasticity) {
+    // Large categories: ≥ 2500 units over the two years (about 25 a week).
+    if (total[category] < 2500) continue;
+    // Least squares of y = a + b·x + c·t.
+    std::vector<std::array<double, 3>> points;  // x, t, y
+    for (int w = 0; w < kWeeks; ++w) {
+      const double u = units[category][static_cast<size_t>(w)];
+      if (u <= 0) continue;
+      points.push_back(
+          {log_price_sum[category][static_cast<size_t>(w)] / u, double(w), std::log(u)});
+    }
+    std::array<double, 3> mean{};
+    for (const auto& p : points) {
+      for (size_t k = 0; k < 3; ++k) mean[k] += p[k] / static_cast<double>(points.size());
+    }
+    double sxx = 0, stt = 0, sxt = 0, sxy = 0, sty = 0;
+    for (const auto& p : points) {
+      const double x = p[0] - mean[0], t = p[1] - mean[1], y = p[2] - mean[2];
+      sxx += x * x, stt += t * t, sxt += x * t, sxy += x * y, sty += t * y;
+    }
+    const double estimate = (sxy * stt - sty * sxt) / (sxx * stt - sxt * sxt);
+    const double error = estimate - truth_elasticity;
+    std::cout << name[category] << ": " << total[category] << " units, elasticity " << estimate
+              << " (truth " << truth_elasticity << ")\n";
+    ++large;
+    within += std::abs(error) <= 0.3 ? 1 : 0;
+    absolute_error += std::abs(error);
+    EXPECT_LT(std::abs(error), 0.6) << name[category];
+  }
+  ASSERT_GE(large, 20);
+  std::cout << within << " of " << large << " large categories within ±0.3, mean |error| "
+            << absolute_error / large << "\n";
+  EXPECT_GE(within, large * 85 / 100);
+  EXPECT_LT(absolute_error / large, 0.2);
+}
+
+// Promotions: every order discount is what an active promotion's rules give
+// for that order (percentage or fixed, min purchase, max discount); usage
+// counts add up; and daily demand rises with the number of active codes by
+// the truth's lift (log daily orders against the same weekday one and two
+// weeks either side, regressed on the truth's log promotion factor).
+TEST_F(FilledStoreTest, PromotionsDiscountByTheirRulesAndLiftDemandByTheTruth) {
+  struct Promotion {
+    std::string start, end;
+    bool percentage;
+    int64_t value, min_purchase, max_discount;
+  };
+  std::vector<Promotion> promotions;
+  for (const auto& row : db().Query(
+           "SELECT start_date, end_date, discount_type, ROUND(discount_value * 100), "
+           "ROUND(min_purchase_amount * 100), ROUND(COALESCE(max_discount_amount, 0) * 100) FROM "
+           "promotions")) {
+    promotions.push_back({*row[0], *row[1], *row[2] == "percentage", std::stoll(*row[3]),
+                          std::stoll(*row[4]), std::stoll(*row[5])});
+  }
+  ASSERT_EQ(promotions.size(), 100u);
+  int64_t discounted = 0, explained = 0;
+  for (const auto& row :
+       db().Query("SELECT o.order_date, ROUND(o.discount_amount * 100), ROUND(SUM((i.unit_price - "
+                  "i.discount_amount) * i.quantity) * 100) FROM orders o JOIN order_items i ON "
+                  "i.order_id = o.order_id WHERE o.discount_amount > 0 GROUP BY o.order_id")) {
+    const int64_t discount = std::stoll(*row[1]), subtotal = std::stoll(*row[2]);
+    ++discounted;
+    bool matches = false;
+    for (const Promotion& p : promotions) {
+      if (*row[0] < p.start || *row[0] > p.end || subtotal < p.min_purchase) continue;
+      // percentage: value is percent × 100 (e.g. 2000 = 20 %); fixed: cents.
+      int64_t expected = p.percentage ? subtotal * (p.value / 100) / 100 : p.value;
+      if (p.max_discount > 0) expected = std::min(expected, p.max_discount);
+      expected = std::min(expected, subtotal);
+      matches |= expected == discount;
+    }
+    explained += matches ? 1 : 0;
+  }
+  EXPECT_GT(discounted, 1000);
+  EXPECT_EQ(explained, discounted);
+  EXPECT_EQ(Count("SELECT SUM(usage_count) FROM promotions"), discounted);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM promotions WHERE usage_limit IS NOT NULL AND usage_count > "
+                  "usage_limit"),
+            0);
+
+  // Lift: active codes at noon UTC of each day, capped as the truth says.
+  const nlohmann::json demand = testing::ReadJson(truth("parameters.json"))["demand"];
+  const double lift = demand["promotion_demand_lift_per_active_code"];
+  const int cap = demand["promotion_active_codes_cap"];
+  const int64_t end = generate::DaysFromCivil(*generate::ParseIsoDate(kAsOf));
+  const int64_t first = end - 730;
+  std::map<int64_t, double> daily;
+  for (const auto& row : db().Query("SELECT DATEDIFF(DATE(order_date), '1970-01-01'), COUNT(*) "
+                                    "FROM orders GROUP BY 1")) {
+    daily[std::stoll(*row[0])] = std::stod(*row[1]);
+  }
+  auto log_factor = [&](int64_t day) {
+    const std::string noon = generate::FormatTimestamp(day * generate::kSecondsPerDay + 43200);
+    int active = 0;
+    for (const Promotion& p : promotions) active += p.start <= noon && noon <= p.end ? 1 : 0;
+    return std::log(1.0 + lift * std::min(active, cap));
+  };
+  std::vector<double> predicted, measured;
+  for (int64_t day = first + 14; day < end - 14; ++day) {
+    const std::array<int64_t, 4> neighbours = {day - 14, day - 7, day + 7, day + 14};
+    double baseline = 0, baseline_factor = 0;
+    for (int64_t n : neighbours) {
+      baseline += std::log(std::max(1.0, daily[n])) / 4;
+      baseline_factor += log_factor(n) / 4;
+    }
+    predicted.push_back(log_factor(day) - baseline_factor);
+    measured.push_back(std::log(std::max(1.0, daily[day])) - baseline);
+  }
+  double sxy = 0, sxx = 0;
+  const double mx = std::accumulate(predicted.begin(), predicted.end(), 0.0) / predicted.size();
+  const double my = std::accumulate(measured.begin(), measured.end(), 0.0) / measured.size();
+  for (size_t i = 0; i < predicted.size(); ++i) {
+    sxy += (predicted[i] - mx) * (measured[i] - my);
+    sxx += (predicted[i] - mx) * (predicted[i] - mx);
+  }
+  const double slope = sxy / sxx;
+  std::cout << "promotion lift: measured / truth = " << slope << "\n";
+  EXPECT_NEAR(slope, 1.0, 0.35);
 }
 
 TEST_F(FilledStoreTest, FraudIsRareAndEachPatternLeavesItsFingerprint) {

@@ -20,32 +20,20 @@
 namespace futureim {
 namespace {
 
-using testing::PrivateMariadb;
 using testing::QueryInt;
 using testing::RunGenerate;
 
-class GenerateCliTest : public ::testing::Test {
+class GenerateCliTest : public testing::PrivateMariadbSuite {
  protected:
-  static void SetUpTestSuite() {
-    try {
-      server_ = std::make_unique<PrivateMariadb>();
-    } catch (const std::exception& e) {
-      setup_error_ = e.what();
-    }
-  }
-  static void TearDownTestSuite() { server_.reset(); }
   void SetUp() override {
-    ASSERT_TRUE(setup_error_.empty()) << setup_error_;
-    store_ = server_->StoreUser();
+    PrivateMariadbSuite::SetUp();
+    if (HasFatalFailure()) return;
+    store_ = Server().StoreUser();
     target_ = testing::StoreUri(store_);
     env_ = {{"FUTUREIM_TARGET_PASSWORD", store_.password}};
   }
   testing::ProcessResult Generate(std::vector<std::string> args) { return RunGenerate(args, env_); }
-  source::MysqlConnection Connect() {
-    auto connection = source::MysqlConnection::Connect(store_);
-    connection.Execute("SET SESSION time_zone = '+00:00'");
-    return connection;
-  }
+  source::MysqlConnection Connect() { return testing::ConnectUtc(store_); }
   // A digest of every row of every table, in primary-key order.
   std::vector<uint64_t> TableDigests() {
     auto connection = Connect();
@@ -73,8 +61,6 @@ class GenerateCliTest : public ::testing::Test {
     return digests;
   }
 
-  static inline std::unique_ptr<PrivateMariadb> server_;
-  static inline std::string setup_error_;
   source::SourceEndpoint store_;
   std::string target_;
   std::map<std::string, std::string> env_;

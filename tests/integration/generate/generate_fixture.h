@@ -1,7 +1,8 @@
 #pragma once
 
-// Shared by the simulator's integration tests: a private MariaDB per suite,
-// the real futureim binary, and readers for the ground truth files.
+// Shared by the simulator's integration tests: the real futureim binary and
+// readers for the ground truth files (the private MariaDB per suite and query
+// helpers come from support/mariadb_suite.h).
 
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "source/mysql_connection.h"
+#include "support/mariadb_suite.h"
 #include "support/private_mariadb.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -88,16 +90,6 @@ inline ProcessResult RunGenerate(const std::vector<std::string>& args,
   std::vector<std::string> argv = {FutureimBinary(), "--log-level", "warn", "generate"};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunProcess(argv, env);
-}
-
-inline int64_t QueryInt(source::MysqlConnection& connection, const std::string& sql) {
-  const auto value = connection.QueryScalar(sql);
-  return value ? std::stoll(*value) : 0;
-}
-
-inline double QueryDouble(source::MysqlConnection& connection, const std::string& sql) {
-  const auto value = connection.QueryScalar(sql);
-  return value ? std::stod(*value) : 0;
 }
 
 }  // namespace futureim::testing

@@ -18,6 +18,7 @@
 #include "core/error.h"
 #include "source/mysql_connection.h"
 #include "source/source_endpoint.h"
+#include "support/mariadb_suite.h"
 #include "support/private_mariadb.h"
 #include "support/temp_dir.h"
 
@@ -268,29 +269,10 @@ std::string Join(const Container& items) {
 }
 
 // ---------------------------------------------------------------------------
-// One private MariaDB shared by the tests of the suite (CTest runs each test
-// in its own process, so in practice one server per test; running the binary
-// directly shares one for all).
+// One private MariaDB shared by the tests of the suite.
 
-class StoreSchemaTest : public ::testing::Test {
+class StoreSchemaTest : public testing::PrivateMariadbSuite {
  protected:
-  static void SetUpTestSuite() {
-    try {
-      server_ = std::make_unique<PrivateMariadb>();
-    } catch (const std::exception& e) {
-      start_error_ = e.what();
-    }
-  }
-  static void TearDownTestSuite() { server_.reset(); }
-
-  void SetUp() override {
-    if (server_ == nullptr) {
-      GTEST_FAIL() << "the private MariaDB did not start:\n" << start_error_;
-    }
-  }
-
-  static PrivateMariadb& Server() { return *server_; }
-
   // A store_app connection with the schema applied (each test may be the
   // only one in its process, so none relies on another having run).
   static MysqlConnection StoreWithSchema() {
@@ -298,9 +280,6 @@ class StoreSchemaTest : public ::testing::Test {
     generate::ApplyStoreSchema(connection);
     return connection;
   }
-
-  static inline std::unique_ptr<PrivateMariadb> server_;
-  static inline std::string start_error_;
 };
 
 TEST_F(StoreSchemaTest, CreatesEveryTableWithTheExactColumns) {
