@@ -375,6 +375,22 @@ PreparedStatement Connection::Prepare(std::string_view sql) {
   return PreparedStatement(statement);
 }
 
+ExtractedStatements Connection::ExtractStatements(std::string_view sql) {
+  const std::string c_sql = CString(sql, "SQL text");
+  duckdb_extracted_statements statements = nullptr;
+  const idx_t count = duckdb_extract_statements(Handle(), c_sql.c_str(), &statements);
+  // 0 means a parse error or no statement at all: only the error tells them apart.
+  if (count == 0) {
+    const char* message = duckdb_extract_statements_error(statements);
+    if (message != nullptr) {
+      DuckDbError error(message, DUCKDB_ERROR_PARSER);
+      duckdb_destroy_extracted(&statements);
+      throw error;
+    }
+  }
+  return ExtractedStatements(Handle(), statements, count);
+}
+
 void Connection::Interrupt() const noexcept {
   if (conn_ != nullptr) duckdb_interrupt(conn_);
 }
@@ -473,6 +489,56 @@ Result PreparedStatement::Execute() {
   duckdb_result result;
   if (duckdb_execute_prepared(Handle(), &result) == DuckDBError) ThrowResultError(result);
   return Result(result);
+}
+
+Result PreparedStatement::ExecuteStreaming() {
+  duckdb_result result;
+  if (duckdb_execute_prepared_streaming(Handle(), &result) == DuckDBError) {
+    ThrowResultError(result);
+  }
+  return Result(result);
+}
+
+duckdb_statement_type PreparedStatement::StatementType() const {
+  return duckdb_prepared_statement_type(Handle());
+}
+
+// ---------------------------------------------------------------------------
+// ExtractedStatements
+
+ExtractedStatements::~ExtractedStatements() {
+  if (statements_ != nullptr) duckdb_destroy_extracted(&statements_);
+}
+
+ExtractedStatements::ExtractedStatements(ExtractedStatements&& other) noexcept
+    : connection_(std::exchange(other.connection_, nullptr)),
+      statements_(std::exchange(other.statements_, nullptr)),
+      count_(std::exchange(other.count_, 0)) {}
+
+ExtractedStatements& ExtractedStatements::operator=(ExtractedStatements&& other) noexcept {
+  if (this != &other) {
+    if (statements_ != nullptr) duckdb_destroy_extracted(&statements_);
+    connection_ = std::exchange(other.connection_, nullptr);
+    statements_ = std::exchange(other.statements_, nullptr);
+    count_ = std::exchange(other.count_, 0);
+  }
+  return *this;
+}
+
+PreparedStatement ExtractedStatements::Prepare(idx_t index) const {
+  if (index >= count_) {
+    throw std::out_of_range("statement " + std::to_string(index) + " of " + std::to_string(count_) +
+                            " extracted");
+  }
+  duckdb_prepared_statement statement = nullptr;
+  if (duckdb_prepare_extracted_statement(Require(connection_, "ExtractedStatements"), statements_,
+                                         index, &statement) == DuckDBError) {
+    const char* message = duckdb_prepare_error(statement);
+    DuckDbError error(message != nullptr ? message : "DuckDB could not prepare the statement");
+    duckdb_destroy_prepare(&statement);
+    throw error;
+  }
+  return PreparedStatement(statement);
 }
 
 // ---------------------------------------------------------------------------
@@ -667,6 +733,11 @@ std::optional<DataChunk> Result::NextChunk() {
   while (duckdb_data_chunk chunk = duckdb_fetch_chunk(result_)) {
     if (duckdb_data_chunk_get_size(chunk) > 0) return DataChunk(chunk, columns_);
     duckdb_destroy_data_chunk(&chunk);
+  }
+  // A streaming result reports a failure during execution (an interrupt, a
+  // memory limit) only here: as the end of the chunks plus an error.
+  if (const char* message = duckdb_result_error(&result_)) {
+    throw DuckDbError(message, duckdb_result_error_type(&result_));
   }
   return std::nullopt;
 }

@@ -24,9 +24,8 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
 }
 
 bool IsDigits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -120,8 +119,7 @@ std::vector<RawTierLayout::TableName> RawTierLayout::Tables() const {
   return tables;
 }
 
-std::vector<fs::path> RawTierLayout::CommittedFiles(std::string_view schema,
-                                                    std::string_view table,
+std::vector<fs::path> RawTierLayout::CommittedFiles(std::string_view schema, std::string_view table,
                                                     uint64_t last_commit) const {
   struct Entry {
     std::string name;
