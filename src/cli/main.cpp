@@ -31,6 +31,7 @@ int Run(int argc, char** argv) {
   cli::AddConfigCommand(app, context);
   cli::AddSecretCommand(app, context);
   cli::AddGenerateCommand(app, context);
+  cli::AddQueryCommand(app, context);
   cli::AddUnavailableCommands(app, context);
 
   try {

@@ -28,7 +28,8 @@ namespace futureim::query {
 // Accepted: SELECT, WITH … SELECT, VALUES, a parenthesised query, FROM-first
 // queries, DESCRIBE/SHOW/SUMMARIZE of a view. Refused: everything else,
 // including EXPLAIN (EXPLAIN ANALYZE runs the query with no row limit) and
-// the PIVOT statement (it creates types; PIVOT inside FROM works).
+// PIVOT without an explicit IN list (DuckDB runs it as two statements, the
+// first creating a type; PIVOT … ON col IN (…) is one query and works).
 //
 // The connection must already be locked down (connection_lockdown.h):
 // binding resolves views and reads Parquet footers, and the lock-down is
