@@ -27,7 +27,8 @@ int RunQuery(CommandContext& context, const QueryOptions& options) {
     return kExitUsage;
   }
   query::QueryLimits limits;
-  limits.max_rows = options.max_rows.value_or(static_cast<uint64_t>(config.GetInt("query.max_rows")));
+  limits.max_rows =
+      options.max_rows.value_or(static_cast<uint64_t>(config.GetInt("query.max_rows")));
   const double seconds =
       options.timeout_seconds.value_or(static_cast<double>(config.GetInt("query.timeout_seconds")));
   limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
@@ -68,11 +69,13 @@ void AddQueryCommand(CLI::App& app, CommandContext& context) {
       ->required();
   command->add_option("--format", options->format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
-  command->add_option("--max-rows", options->max_rows,
-                      "Rows returned at most (default: query.max_rows)")
+  command
+      ->add_option("--max-rows", options->max_rows,
+                   "Rows returned at most (default: query.max_rows)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--timeout", options->timeout_seconds,
-                      "Time limit in seconds (default: query.timeout_seconds)")
+  command
+      ->add_option("--timeout", options->timeout_seconds,
+                   "Time limit in seconds (default: query.timeout_seconds)")
       ->check(CLI::PositiveNumber);
   command->callback([&context, options] {
     context.run = [&context, options] { return RunQuery(context, *options); };

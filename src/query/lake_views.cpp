@@ -75,7 +75,9 @@ class ViewBuilder {
     return true;
   }
 
-  // A view over one run of a versioned tier (curated, prod/<system>).
+  // A view over one run of a versioned tier (curated, prod/<system>). The
+  // run folder "run=<id>" looks like a Hive partition: DuckDB would add a
+  // "run" column unless told otherwise.
   void CreateRunViews(const std::string& schema, const lake::RunTierLayout& tier) {
     for (const std::string& table : tier.Tables()) {
       std::vector<fs::path> files;
@@ -90,7 +92,8 @@ class ViewBuilder {
         continue;
       }
       CreateView(schema, table,
-                 "SELECT * FROM read_parquet(" + PathListLiteral(files) + ", union_by_name = true)",
+                 "SELECT * FROM read_parquet(" + PathListLiteral(files) +
+                     ", union_by_name = true, hive_partitioning = false)",
                  files);
     }
   }

@@ -105,15 +105,15 @@ inline void WriteShopLake(LakeFixtureWriter& lake) {
 
   auto customer = [](const std::string& id, const char* name, const char* op, int seq) {
     return "SELECT " + id + "::INTEGER AS customer_id, " + name + "::VARCHAR AS name, '" + op +
-           "' AS _op, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS _commit_ts, " +
-           std::to_string(seq) + "::BIGINT AS _seq";
+           "' AS _op, TIMESTAMPTZ '2024-01-01 00:00:00+00' AS _commit_ts, " + std::to_string(seq) +
+           "::BIGINT AS _seq";
   };
-  lake.WriteRawFile("ecommerce", "customers", "2024-01-01", 1, 1,
-                    customer("1", "'Ada'", "L", 1) + " UNION ALL " +
-                        customer("2", "'Bob'", "L", 2));
-  lake.WriteRawFile("ecommerce", "customers", "2024-01-02", 2, 1,
-                    customer("NULL", "NULL", "T", 10) + " UNION ALL " +
-                        customer("3", "'Cy'", "L", 11));
+  lake.WriteRawFile(
+      "ecommerce", "customers", "2024-01-01", 1, 1,
+      customer("1", "'Ada'", "L", 1) + " UNION ALL " + customer("2", "'Bob'", "L", 2));
+  lake.WriteRawFile(
+      "ecommerce", "customers", "2024-01-02", 2, 1,
+      customer("NULL", "NULL", "T", 10) + " UNION ALL " + customer("3", "'Cy'", "L", 11));
   lake.WriteRawFile("ecommerce", "customers", "2024-01-02", 3, 1, customer("3", "'Cyd'", "U", 12));
 
   lake.WriteManifest(R"({"commit": 3, "tables": {

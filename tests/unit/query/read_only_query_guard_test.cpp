@@ -214,7 +214,8 @@ TEST_F(GuardTest, TrailingCommentIsNotExecuted) {
 }
 
 TEST_F(GuardTest, SyntaxAndBindErrorsAreInvalidNotRejected) {
-  for (const char* sql : {"SELEC 1", "SELECT * FROM raw.no_such_table", "SELECT nope FROM raw.orders"}) {
+  for (const char* sql :
+       {"SELEC 1", "SELECT * FROM raw.no_such_table", "SELECT nope FROM raw.orders"}) {
     try {
       runner_->Run(sql, {});
       ADD_FAILURE() << "accepted: " << sql;
@@ -259,9 +260,9 @@ TEST_F(LockDownTest, ViewsStillWork) {
   EXPECT_EQ(connection_.Query("SELECT count(*) FROM raw.orders").ScalarInt64(), 7);
   EXPECT_EQ(connection_.Query("SELECT count(*) FROM raw_current.customers").ScalarInt64(), 1);
   EXPECT_EQ(connection_.Query("SELECT count(*) FROM curated.orders").ScalarInt64(), 2);
-  EXPECT_EQ(
-      connection_.Query("SELECT count(*) FROM demand_insights_engine.customer_segments").ScalarInt64(),
-      2);
+  EXPECT_EQ(connection_.Query("SELECT count(*) FROM demand_insights_engine.customer_segments")
+                .ScalarInt64(),
+            2);
 }
 
 TEST_F(LockDownTest, NoOtherFileCanBeReadOrWritten) {
@@ -278,7 +279,8 @@ TEST_F(LockDownTest, NoOtherFileCanBeReadOrWritten) {
       "SELECT * FROM read_csv('" + (dir_.path() / "outside.csv").string() + "')",
       // Even inside the lake: uncommitted files, manifests, folders.
       "SELECT * FROM read_parquet('" + uncommitted.string() + "')",
-      "SELECT * FROM read_text('" + (lake / "raw/_futureim/replication/manifest.json").string() + "')",
+      "SELECT * FROM read_text('" + (lake / "raw/_futureim/replication/manifest.json").string() +
+          "')",
       "SELECT * FROM glob('" + lake.string() + "/**')",
       "SELECT * FROM parquet_metadata('" + outside_.string() + "')",
       "SELECT * FROM sniff_csv('/etc/passwd')",
@@ -302,8 +304,9 @@ TEST_F(LockDownTest, NoOtherFileCanBeReadOrWritten) {
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "evil.csv"));
   EXPECT_FALSE(std::filesystem::exists(dir_.path() / "other.db"));
   // The settings survived every attempt.
-  EXPECT_EQ(connection_.Query("SELECT current_setting('enable_external_access')::VARCHAR").ScalarText(),
-            "false");
+  EXPECT_EQ(
+      connection_.Query("SELECT current_setting('enable_external_access')::VARCHAR").ScalarText(),
+      "false");
   EXPECT_EQ(connection_.Query("SELECT count(*) FROM raw.orders").ScalarInt64(), 7);
 }
 
