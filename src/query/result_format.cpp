@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/text.h"
+
 namespace futureim::query {
 namespace {
 
@@ -36,25 +38,9 @@ std::string Base64(std::string_view bytes) {
 }
 
 // BLOB values hold raw bytes; table and CSV show them as DuckDB prints them.
-std::string BlobText(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : bytes) {
-    const auto byte = static_cast<uint8_t>(c);
-    if (byte >= 0x20 && byte < 0x7F && c != '\'' && c != '\\' && c != '"') {
-      out += c;
-    } else {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
-
 std::string CellText(const QueryColumn& column, const QueryValue& value) {
   if (!value) return std::string(kNullText);
-  return column.json_kind == JsonKind::kBlob ? BlobText(*value) : *value;
+  return column.json_kind == JsonKind::kBlob ? engine::FormatBlob(*value) : *value;
 }
 
 // Display width in code points (good enough for aligned output of UTF-8).

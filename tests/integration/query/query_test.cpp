@@ -70,9 +70,9 @@ TEST_F(QueryTest, RawViewShowsOnlyCommittedChangesWithMetadataColumns) {
 }
 
 TEST_F(QueryTest, RawCurrentAppliesUpdatesDeletesAndReinserts) {
-  EXPECT_EQ(RowsOf("SELECT order_id, total, _op FROM raw_current.orders ORDER BY order_id"),
-            (Rows{{"1", "11.00", "U"}, {"2", "22.00", "I"}, {"3", "30.00", "L"},
-                  {"4", "40.00", "I"}}));
+  EXPECT_EQ(
+      RowsOf("SELECT order_id, total, _op FROM raw_current.orders ORDER BY order_id"),
+      (Rows{{"1", "11.00", "U"}, {"2", "22.00", "I"}, {"3", "30.00", "L"}, {"4", "40.00", "I"}}));
 }
 
 TEST_F(QueryTest, RawCurrentForgetsEverythingBeforeATruncateMarker) {
@@ -97,7 +97,8 @@ TEST_F(QueryTest, RefreshPicksUpNewCommitsAndRuns) {
   QueryRunner runner(dir.path() / "lake");
   EXPECT_EQ(runner.Run("SELECT count(*) FROM raw.orders", {}).rows[0][0], "7");
   // Commit 4 reaches the manifest; curated.orders gets a new run.
-  lake.WriteManifest(R"({"commit": 4, "tables": {"ecommerce.orders": {"primary_key": ["order_id"]}}})");
+  lake.WriteManifest(
+      R"({"commit": 4, "tables": {"ecommerce.orders": {"primary_key": ["order_id"]}}})");
   lake.WriteRun(lake::RunTierLayout::Curated(lake.root()), "orders", "r3", "SELECT 7 AS order_id",
                 true);
   EXPECT_EQ(runner.Run("SELECT count(*) FROM raw.orders", {}).rows[0][0], "7");
@@ -133,8 +134,7 @@ TEST_F(QueryTest, TimeLimitInterruptsASlowQuery) {
 }
 
 TEST_F(QueryTest, RowLimitStopsEarlyAndSaysSo) {
-  const auto limited = runner_->Run("SELECT * FROM range(100000) ORDER BY 1",
-                                    {.max_rows = 5});
+  const auto limited = runner_->Run("SELECT * FROM range(100000) ORDER BY 1", {.max_rows = 5});
   EXPECT_TRUE(limited.truncated);
   EXPECT_EQ(limited.rows, (Rows{{"0"}, {"1"}, {"2"}, {"3"}, {"4"}}));
   // Exactly at the limit is not truncated; a chunk boundary (2048) either.
@@ -240,14 +240,15 @@ TEST_F(QueryCliTest, PrintsEachFormat) {
 }
 
 TEST_F(QueryCliTest, RowLimitAndTimeLimitFromTheCommandLine) {
-  auto limited = Futureim({"query", "SELECT * FROM range(100)", "--max-rows", "2", "--format",
-                           "csv"});
+  auto limited =
+      Futureim({"query", "SELECT * FROM range(100)", "--max-rows", "2", "--format", "csv"});
   ASSERT_EQ(limited.exit_code, 0) << limited.err;
   EXPECT_EQ(limited.out, "range\r\n0\r\n1\r\n");
   EXPECT_THAT(limited.err, HasSubstr("truncated at 2 rows"));
 
-  auto slow = Futureim({"query", "SELECT count(*) FROM range(1000000000000) a WHERE a.range % 7 = 8",
-                        "--timeout", "1"});
+  auto slow =
+      Futureim({"query", "SELECT count(*) FROM range(1000000000000) a WHERE a.range % 7 = 8",
+                "--timeout", "1"});
   EXPECT_EQ(slow.exit_code, 1);
   EXPECT_THAT(slow.err, HasSubstr("query timed out after 1 s"));
 }
