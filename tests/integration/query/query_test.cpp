@@ -16,6 +16,7 @@
 #include "query/query_runner.h"
 #include "query/result_format.h"
 #include "support/lake_fixture.h"
+#include "support/shop_lake_query_test.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
@@ -26,23 +27,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Rows = std::vector<std::vector<QueryValue>>;
 
-class QueryTest : public ::testing::Test {
+class QueryTest : public testing::ShopLakeQueryTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = std::make_unique<testing::TempDir>("query-integration");
-    testing::LakeFixtureWriter lake(dir_->path() / "lake");
-    testing::WriteShopLake(lake);
-    runner_ = std::make_unique<QueryRunner>(dir_->path() / "lake");
-  }
-  static void TearDownTestSuite() {
-    runner_.reset();
-    dir_.reset();
-  }
-
   static Rows RowsOf(const std::string& sql) { return runner_->Run(sql, {}).rows; }
-
-  static inline std::unique_ptr<testing::TempDir> dir_;
-  static inline std::unique_ptr<QueryRunner> runner_;
 };
 
 TEST_F(QueryTest, CatalogHasEveryPublishedTableAndSaysWhatItSkipped) {

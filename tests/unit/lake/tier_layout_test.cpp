@@ -1,12 +1,13 @@
 // The run layout of the curated and prod tiers: the current-run pointer.
 
+#include "lake/tier_layout.h"
+
 #include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "core/error.h"
-#include "lake/tier_layout.h"
 #include "support/temp_dir.h"
 
 namespace futureim::lake {
@@ -45,7 +46,7 @@ TEST(RunTierLayoutTest, CurrentFilesFollowThePointer) {
   Touch(curated.RunDir("orders", "r2") / ".c.parquet.inprogress");
   Touch(curated.RunDir("orders", "r2") / "_SUCCESS");
   Touch(curated.RunDir("drafts", "r1") / "a.parquet");  // never published
-  Touch(dir.path() / "curated" / "_tmp" / "x");          // not a table
+  Touch(dir.path() / "curated" / "_tmp" / "x");         // not a table
 
   EXPECT_THAT(curated.Tables(), ElementsAre("drafts", "orders"));
   EXPECT_EQ(curated.CurrentRun("orders"), std::nullopt);

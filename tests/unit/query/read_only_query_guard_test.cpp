@@ -13,6 +13,7 @@
 #include "query/query_error.h"
 #include "query/query_runner.h"
 #include "support/lake_fixture.h"
+#include "support/shop_lake_query_test.h"
 #include "support/temp_dir.h"
 
 namespace futureim::query {
@@ -20,21 +21,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class GuardTest : public ::testing::Test {
+class GuardTest : public testing::ShopLakeQueryTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = std::make_unique<testing::TempDir>("query-guard");
-    testing::LakeFixtureWriter lake(dir_->path() / "lake");
-    testing::WriteShopLake(lake);
-    runner_ = std::make_unique<QueryRunner>(dir_->path() / "lake");
-  }
-  static void TearDownTestSuite() {
-    runner_.reset();
-    dir_.reset();
-  }
-
-  static inline std::unique_ptr<testing::TempDir> dir_;
-  static inline std::unique_ptr<QueryRunner> runner_;
 };
 
 struct Hostile {

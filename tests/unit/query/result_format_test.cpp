@@ -1,9 +1,9 @@
 // Output formats on hand-made results: quoting, NULLs, numbers, BLOBs.
 
+#include "query/result_format.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-
-#include "query/result_format.h"
 
 namespace futureim::query {
 namespace {
