@@ -201,11 +201,11 @@ std::string TypeName(duckdb_logical_type type) {
   }
 }
 
-ColumnInfo DescribeColumn(duckdb_result& result, idx_t column) {
+// `logical_type` is taken over (destroyed here).
+ColumnInfo DescribeColumn(const char* name, duckdb_logical_type logical_type) {
   ColumnInfo info;
-  const char* name = duckdb_column_name(&result, column);
   info.name = name != nullptr ? name : "";
-  LogicalType type(duckdb_column_logical_type(&result, column));
+  LogicalType type(logical_type);
   info.type = duckdb_get_type_id(type.get());
   info.type_name = TypeName(type.get());
   info.storage_type = info.type;
@@ -222,6 +222,11 @@ ColumnInfo DescribeColumn(duckdb_result& result, idx_t column) {
     }
   }
   return info;
+}
+
+ColumnInfo DescribeColumn(duckdb_result& result, idx_t column) {
+  return DescribeColumn(duckdb_column_name(&result, column),
+                        duckdb_column_logical_type(&result, column));
 }
 
 bool IsExtensionAutoSetting(std::string_view name) {
@@ -497,6 +502,21 @@ Result PreparedStatement::ExecuteStreaming() {
     ThrowResultError(result);
   }
   return Result(result);
+}
+
+std::vector<ColumnInfo> PreparedStatement::ResultColumns() const {
+  duckdb_prepared_statement s = Handle();
+  std::vector<ColumnInfo> columns;
+  const idx_t count = duckdb_prepared_statement_column_count(s);
+  columns.reserve(count);
+  for (idx_t i = 0; i < count; ++i) {
+    // This name, unlike a result's, is the caller's to free.
+    const std::string name =
+        TakeString(const_cast<char*>(duckdb_prepared_statement_column_name(s, i)));
+    columns.push_back(
+        DescribeColumn(name.c_str(), duckdb_prepared_statement_column_logical_type(s, i)));
+  }
+  return columns;
 }
 
 duckdb_statement_type PreparedStatement::StatementType() const {
@@ -901,6 +921,42 @@ Decimal ColumnView::GetDecimal(idx_t row) const {
       ThrowTypeMismatch("Decimal");
   }
   return decimal;
+}
+
+// Keep in step with ToText's switch.
+bool ColumnView::HasTextRendering(duckdb_type type) {
+  switch (type) {
+    case DUCKDB_TYPE_BOOLEAN:
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+    case DUCKDB_TYPE_UBIGINT:
+    case DUCKDB_TYPE_HUGEINT:
+    case DUCKDB_TYPE_UHUGEINT:
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE:
+    case DUCKDB_TYPE_DECIMAL:
+    case DUCKDB_TYPE_VARCHAR:
+    case DUCKDB_TYPE_BLOB:
+    case DUCKDB_TYPE_DATE:
+    case DUCKDB_TYPE_TIME:
+    case DUCKDB_TYPE_TIME_TZ:
+    case DUCKDB_TYPE_TIMESTAMP:
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+    case DUCKDB_TYPE_TIMESTAMP_S:
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+    case DUCKDB_TYPE_INTERVAL:
+    case DUCKDB_TYPE_UUID:
+    case DUCKDB_TYPE_ENUM:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::optional<std::string> ColumnView::ToText(idx_t row) const {

@@ -150,6 +150,9 @@ class ColumnView {
   // TIMESTAMPTZ always in UTC, "+00"), or nullopt for NULL. Nested types (LIST, STRUCT, MAP...) are
   // not rendered: cast them to VARCHAR in SQL.
   std::optional<std::string> ToText(idx_t row) const;
+  // Whether ToText renders columns of this type (false for nested types,
+  // BIT, BIGNUM...: cast those to VARCHAR in SQL).
+  static bool HasTextRendering(duckdb_type type);
 
  private:
   friend class DataChunk;
@@ -269,6 +272,8 @@ class PreparedStatement {
   Result ExecuteStreaming();
   // What DuckDB's binder made of the statement (SELECT, INSERT, PRAGMA...).
   duckdb_statement_type StatementType() const;
+  // The columns Execute will return, known before executing.
+  std::vector<ColumnInfo> ResultColumns() const;
   template <typename... Args>
   requires(sizeof...(Args) > 0) Result Execute(const Args&... args) {
     BindAll(args...);

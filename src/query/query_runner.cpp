@@ -1,10 +1,12 @@
 #include "query/query_runner.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "query/connection_lockdown.h"
 #include "query/interrupt_watchdog.h"
 #include "query/query_error.h"
+#include "query/sql_text.h"
 
 namespace futureim::query {
 namespace {
@@ -59,6 +61,30 @@ bool AppendRows(const engine::DataChunk& chunk, uint64_t max_rows,
     }
   }
   return false;
+}
+
+bool NeedsTextCast(const engine::ColumnInfo& column) {
+  return !engine::ColumnView::HasTextRendering(column.type);
+}
+
+// The query again, with each column the engine cannot render (LIST, STRUCT,
+// MAP, BIT...) cast to VARCHAR by DuckDB itself. The inner text is DuckDB's
+// own rendering of the already checked syntax tree (json_serialize_sql →
+// json_deserialize_sql), so no user text is spliced; the result still goes
+// through the guard like any query.
+std::string TextProjection(engine::Connection& connection, std::string_view sql,
+                           const std::vector<engine::ColumnInfo>& columns) {
+  const auto canonical =
+      connection.Query("SELECT json_deserialize_sql(json_serialize_sql($1::VARCHAR))", sql)
+          .ScalarText();
+  std::string select = "SELECT ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i > 0) select += ", ";
+    select += "#" + std::to_string(i + 1);
+    if (NeedsTextCast(columns[i])) select += "::VARCHAR";
+    select += " AS " + QuoteIdentifier(columns[i].name);
+  }
+  return select + " FROM (" + canonical.value_or("") + ") AS query";
 }
 
 }  // namespace
@@ -120,11 +146,16 @@ QueryResult QueryRunner::Run(std::string_view sql, const QueryLimits& limits) co
   watchdog.emplace(connection, limits.timeout);
   try {
     engine::PreparedStatement statement = guard_.Prepare(connection, sql);
-    engine::Result result = statement.ExecuteStreaming();
-    for (idx_t c = 0; c < result.ColumnCount(); ++c) {
-      const auto& column = result.Column(c);
-      output.columns.push_back({column.name, column.type_name, JsonKindOf(column.type)});
+    const auto columns = statement.ResultColumns();
+    for (const auto& column : columns) {
+      output.columns.push_back(
+          {column.name, column.type_name,
+           NeedsTextCast(column) ? JsonKind::kString : JsonKindOf(column.type)});
     }
+    if (std::any_of(columns.begin(), columns.end(), NeedsTextCast)) {
+      statement = guard_.Prepare(connection, TextProjection(connection, sql, columns));
+    }
+    engine::Result result = statement.ExecuteStreaming();
     while (std::optional<engine::DataChunk> chunk = result.NextChunk()) {
       if (AppendRows(*chunk, limits.max_rows, output.rows)) {
         output.truncated = true;

@@ -33,7 +33,8 @@ struct QueryDatabaseOptions {
 enum class JsonKind {
   kBoolean,  // true / false
   kNumber,   // integers of every width, FLOAT, DOUBLE (non-finite as a string)
-  kString,   // everything else, including DECIMAL (exact, as a string)
+  kString,   // everything else, including DECIMAL (exact, as a string) and
+             // nested types (LIST, STRUCT, MAP: DuckDB's text, "[1, 2]")
   kBlob,     // base64 string
 };
 

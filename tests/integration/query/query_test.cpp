@@ -183,6 +183,20 @@ TEST_F(QueryTest, ThreeOutputFormats) {
             "(2 rows)\n");
 }
 
+TEST_F(QueryTest, NestedTypesAreShownAsDuckDbText) {
+  const auto result = runner_->Run(
+      "SELECT order_id, list(total ORDER BY _seq) AS totals, {'op': last(_op ORDER BY _seq)} AS s, "
+      "map([1], ['x']) AS m FROM raw.orders GROUP BY order_id ORDER BY order_id LIMIT 2",
+      {});
+  EXPECT_EQ(result.columns[1].type, "DECIMAL(10,2)[]");
+  EXPECT_EQ(result.columns[1].json_kind, JsonKind::kString);
+  EXPECT_EQ(result.columns[0].json_kind, JsonKind::kNumber);
+  EXPECT_EQ(result.rows, (Rows{{"1", "[10.00, 11.00]", "{'op': U}", "{1=x}"},
+                               {"2", "[20.00, 20.00, 22.00]", "{'op': I}", "{1=x}"}}));
+  // Same names, same order, also when names repeat.
+  EXPECT_EQ(runner_->Run("SELECT [1] AS a, 2 AS a", {}).rows, (Rows{{"[1]", "2"}}));
+}
+
 // ---------------------------------------------------------------------------
 // The real binary.
 

@@ -905,6 +905,19 @@ TEST_F(DuckDbTest, ExtractStatementsSplitsWithDuckDbsParser) {
   EXPECT_EQ(select.Execute().ScalarInt64(), 42);
 }
 
+TEST_F(DuckDbTest, PreparedStatementKnowsItsColumnsBeforeExecuting) {
+  const PreparedStatement statement =
+      conn_.Prepare("SELECT 1::DECIMAL(9,2) AS price, [1, 2] AS list, 'x' AS \"weird name\"");
+  const auto columns = statement.ResultColumns();
+  ASSERT_EQ(columns.size(), 3u);
+  EXPECT_EQ(columns[0].name, "price");
+  EXPECT_EQ(columns[0].type_name, "DECIMAL(9,2)");
+  EXPECT_EQ(columns[1].type_name, "INTEGER[]");
+  EXPECT_FALSE(ColumnView::HasTextRendering(columns[1].type));
+  EXPECT_TRUE(ColumnView::HasTextRendering(columns[0].type));
+  EXPECT_EQ(columns[2].name, "weird name");
+}
+
 TEST_F(DuckDbTest, StreamingResultComputesOnlyWhatIsFetched) {
   // 10^12 rows: materializing would never finish.
   PreparedStatement statement = conn_.Prepare("SELECT range FROM range(1000000000000)");
