@@ -146,6 +146,10 @@ constexpr std::array<std::string_view, 5> kForbiddenScalarFunctions = {
     "current_setting", "getenv", "getvariable", "json_execute_serialized_sql",
     "json_deserialize_sql"};
 
+// Built-in views over duckdb_settings() (the allowed paths, directories...).
+constexpr std::array<std::string_view, 2> kForbiddenCatalogViews = {"pg_settings",
+                                                                    "duckdb_settings"};
+
 std::string Lower(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -195,6 +199,9 @@ void CheckNode(const nlohmann::json& node) {
     if (table.find_first_of("/\\:.") != std::string::npos) {
       Reject("'" + table +
              "' looks like a file: reading files is not allowed, only the lake views");
+    }
+    if (Contains(kForbiddenCatalogViews, Lower(table))) {
+      Reject(table + " is not allowed: it exposes the configuration");
     }
   }
   if (StringField(node, "class") == "FUNCTION") {

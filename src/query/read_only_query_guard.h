@@ -20,8 +20,9 @@ namespace futureim::query {
 //      on a short allow-list (range, unnest, catalog listings), so read_csv,
 //      read_parquet, read_text, glob, query(), sniff_csv, parquet_metadata,
 //      duckdb_settings... are refused wherever they appear (CTE, subquery,
-//      join); scalar functions that read the configuration (current_setting)
-//      are refused; FROM '<file>' (a replacement scan) is refused;
+//      join); scalar functions and built-in views that read the
+//      configuration (current_setting, pg_settings) are refused; FROM
+//      '<file>' (a replacement scan) is refused;
 //   4. DuckDB binds it (duckdb_prepare_extracted_statement) and must classify
 //      it as DUCKDB_STATEMENT_TYPE_SELECT.
 //
