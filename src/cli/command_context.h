@@ -53,6 +53,8 @@ void AddStatusCommand(CLI::App& app, CommandContext& context);
 void AddConfigCommand(CLI::App& app, CommandContext& context);
 void AddSecretCommand(CLI::App& app, CommandContext& context);
 void AddGenerateCommand(CLI::App& app, CommandContext& context);
+void AddReplicateCommand(CLI::App& app, CommandContext& context);
+void AddVerifyCommand(CLI::App& app, CommandContext& context);
 void AddQueryCommand(CLI::App& app, CommandContext& context);
 // Commands whose capability has not landed yet: they exist so `--help` shows
 // the whole product, and say so plainly instead of printing fake output.

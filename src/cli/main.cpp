@@ -31,6 +31,8 @@ int Run(int argc, char** argv) {
   cli::AddConfigCommand(app, context);
   cli::AddSecretCommand(app, context);
   cli::AddGenerateCommand(app, context);
+  cli::AddReplicateCommand(app, context);
+  cli::AddVerifyCommand(app, context);
   cli::AddQueryCommand(app, context);
   cli::AddUnavailableCommands(app, context);
 

@@ -17,8 +17,6 @@ struct PendingCommand {
 
 constexpr std::array kPending = {
     PendingCommand{"check-source", "Check that the source server can be replicated"},
-    PendingCommand{"replicate", "Full load, then change data capture into the raw tier"},
-    PendingCommand{"verify", "Compare the source with the lake, table by table"},
     PendingCommand{"crawl", "Build the catalog of every lake tier"},
     PendingCommand{"catalog", "Show the catalog; print DDL for Athena/Trino/Spark"},
     PendingCommand{"pipeline", "Curate raw data and run the analytics systems"},

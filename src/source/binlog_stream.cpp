@@ -62,8 +62,7 @@ BinlogStream::BinlogStream(MysqlConnection connection, const BinlogStreamOptions
 
 void BinlogStream::Start(const BinlogStreamOptions& options) {
   MysqlConnection& conn = *connection_;
-  flavor_ = conn.ServerVersion().find("MariaDB") != std::string::npos ? BinlogFlavor::kMariadb
-                                                                      : BinlogFlavor::kMysql;
+  flavor_ = conn.ServerFlavor();
   // The server only streams checksummed events to a replica that says it
   // understands them (else error 1236); tell it we expect exactly what it
   // writes, so events arrive as they are in the file.

@@ -272,4 +272,9 @@ std::string MysqlConnection::ServerVersion() const {
   return mysql_get_server_info(handle_);
 }
 
+BinlogFlavor MysqlConnection::ServerFlavor() const {
+  return ServerVersion().find("MariaDB") != std::string::npos ? BinlogFlavor::kMariadb
+                                                              : BinlogFlavor::kMysql;
+}
+
 }  // namespace futureim::source

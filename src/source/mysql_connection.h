@@ -9,6 +9,7 @@
 #include <mysql.h>
 
 #include "core/error.h"
+#include "source/binlog_event.h"
 #include "source/source_endpoint.h"
 
 namespace futureim::source {
@@ -90,6 +91,9 @@ class MysqlConnection {
 
   // The server's version string, e.g. "10.11.19-MariaDB-0+deb12u1-log".
   std::string ServerVersion() const;
+  // MariaDB or MySQL, from the version string: their binlogs and catalogs
+  // differ in details (see BinlogFlavor).
+  BinlogFlavor ServerFlavor() const;
 
   // The endpoint this connection was made to, without its password (the
   // connection does not keep it once logged in).

@@ -75,6 +75,30 @@ inline ProcessResult RunProcess(const std::vector<std::string>& argv,
   return result;
 }
 
+// Starts a program in the background with extra environment variables, its
+// stdout and stderr appended to `log_path`; returns its pid. The caller
+// reaps it (waitpid), e.g. after killing it.
+inline pid_t SpawnProcess(const std::vector<std::string>& argv,
+                          const std::map<std::string, std::string>& extra_env,
+                          const std::string& log_path) {
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (log >= 0) {
+      ::dup2(log, 1);
+      ::dup2(log, 2);
+    }
+    for (const auto& [name, value] : extra_env) ::setenv(name.c_str(), value.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
 // The futureim binary under test: $FUTUREIM_BINARY, else the one built with
 // the tests (integration tests get FUTUREIM_BINARY_PATH, see tests/CMakeLists.txt).
 inline std::string FutureimBinary() {

@@ -20,7 +20,10 @@
 #include "source/binlog_row_decoder.h"
 #include "source/binlog_table_map.h"
 #include "source/mysql_connection.h"
+#include "support/binlog_capture.h"
+#include "support/every_type_table.h"
 #include "support/private_mariadb.h"
+#include "support/private_mariadb_test.h"
 
 namespace futureim {
 namespace {
@@ -35,72 +38,9 @@ using source::MysqlConnection;
 using source::RowChangeKind;
 using source::RowsEvent;
 using testing::PrivateMariadb;
+
+const std::vector<testing::TypedColumn>& Columns() { return testing::EveryTypeColumns(); }
 namespace cv = source::column_value;
-
-// One column of the type-coverage table: its definition and how to ask the
-// server for a value comparable with the decoded one (HEX for every string
-// type, so charsets are compared byte for byte, not after conversion).
-struct TypedColumn {
-  const char* name;
-  const char* definition;
-  const char* select;  // nullptr: the column itself
-};
-
-const std::vector<TypedColumn>& Columns() {
-  static const std::vector<TypedColumn> columns = {
-      {"id", "INT NOT NULL PRIMARY KEY", nullptr},
-      {"ti", "TINYINT", nullptr},
-      {"tiu", "TINYINT UNSIGNED", nullptr},
-      {"si", "SMALLINT", nullptr},
-      {"siu", "SMALLINT UNSIGNED", nullptr},
-      {"mi", "MEDIUMINT", nullptr},
-      {"miu", "MEDIUMINT UNSIGNED", nullptr},
-      {"i", "INT", nullptr},
-      {"iu", "INT UNSIGNED", nullptr},
-      // YEAR between the integers: if it took a signedness bit, the unsigned
-      // flags of the columns after it would shift and BIGINT UNSIGNED fail.
-      {"yr", "YEAR", nullptr},
-      {"bi", "BIGINT", nullptr},
-      {"biu", "BIGINT UNSIGNED", nullptr},
-      {"dec_small", "DECIMAL(10,2)", nullptr},
-      {"dec_wide", "DECIMAL(65,30)", nullptr},
-      {"dec_int", "DECIMAL(18,0)", nullptr},
-      {"f", "FLOAT", nullptr},
-      {"d", "DOUBLE", nullptr},
-      {"b1", "BIT(1)", "CAST(b1 AS UNSIGNED)"},
-      {"b10", "BIT(10)", "CAST(b10 AS UNSIGNED)"},
-      {"b64", "BIT(64)", "CAST(b64 AS UNSIGNED)"},
-      {"dt", "DATE", nullptr},
-      {"tm0", "TIME", nullptr},
-      {"tm1", "TIME(1)", nullptr},
-      {"tm3", "TIME(3)", nullptr},
-      {"tm6", "TIME(6)", nullptr},
-      {"dtm0", "DATETIME", nullptr},
-      {"dtm3", "DATETIME(3)", nullptr},
-      {"dtm6", "DATETIME(6)", nullptr},
-      {"ts0", "TIMESTAMP NULL DEFAULT NULL", nullptr},
-      {"ts6", "TIMESTAMP(6) NULL DEFAULT NULL", nullptr},
-      {"c", "CHAR(10) CHARACTER SET utf8mb4", "HEX(c)"},
-      {"c255", "CHAR(255) CHARACTER SET utf8mb4", "HEX(c255)"},
-      {"c_l1", "CHAR(10) CHARACTER SET latin1", "HEX(c_l1)"},
-      {"vc", "VARCHAR(300) CHARACTER SET utf8mb4", "HEX(vc)"},
-      {"vc_l1", "VARCHAR(20) CHARACTER SET latin1", "HEX(vc_l1)"},
-      {"ttxt", "TINYTEXT", "HEX(ttxt)"},
-      {"txt", "TEXT", "HEX(txt)"},
-      {"mtxt", "MEDIUMTEXT", "HEX(mtxt)"},
-      {"ltxt", "LONGTEXT", "HEX(ltxt)"},
-      {"bin", "BINARY(4)", "HEX(bin)"},
-      {"vbin", "VARBINARY(10)", "HEX(vbin)"},
-      {"tblob", "TINYBLOB", "HEX(tblob)"},
-      {"bl", "BLOB", "HEX(bl)"},
-      {"mbl", "MEDIUMBLOB", "HEX(mbl)"},
-      {"lbl", "LONGBLOB", "HEX(lbl)"},
-      {"e", "ENUM('small','medium','large')", nullptr},
-      {"s", "SET('red','green','blue')", nullptr},
-      {"j", "JSON", "HEX(j)"},
-  };
-  return columns;
-}
 
 std::string Hex(const std::string& bytes) {
   static const char* kDigits = "0123456789ABCDEF";
@@ -139,36 +79,15 @@ std::string Hex(const std::string& bytes) {
          << "server has '" << *server << "', decoded '" << actual << "'";
 }
 
-class BinlogStreamTest : public ::testing::Test {
+class BinlogStreamTest : public testing::PrivateMariadbTest {
  protected:
-  static void SetUpTestSuite() {
-    try {
-      server_ = std::make_unique<PrivateMariadb>();
-    } catch (const std::exception& e) {
-      start_error_ = e.what();
-    }
-  }
-  static void TearDownTestSuite() { server_.reset(); }
-
-  void SetUp() override {
-    if (server_ == nullptr) GTEST_FAIL() << "the private MariaDB did not start:\n" << start_error_;
-  }
-
-  static PrivateMariadb& Server() { return *server_; }
-
   static MysqlConnection Store() {
     auto connection = MysqlConnection::Connect(Server().StoreUser());
     connection.Execute("SET time_zone = '+00:00'");
     return connection;
   }
 
-  // The source's current end of binlog, as the replication user sees it.
-  static BinlogPosition EndOfBinlog() {
-    auto repl = MysqlConnection::Connect(Server().ReplicationUser());
-    const auto rows = repl.Query("SHOW MASTER STATUS");
-    EXPECT_EQ(rows.size(), 1u);
-    return BinlogPosition{rows.at(0).at(0).value(), std::stoull(rows.at(0).at(1).value())};
-  }
+  static BinlogPosition EndOfBinlog() { return testing::EndOfBinlog(Server()); }
 
   static BinlogStreamOptions Options(const BinlogPosition& start) {
     BinlogStreamOptions options;
@@ -179,43 +98,15 @@ class BinlogStreamTest : public ::testing::Test {
     return options;
   }
 
-  // Every event from `start` up to `end` (heartbeats left out).
   static std::vector<BinlogEvent> ReadEvents(const BinlogPosition& start,
                                              const BinlogPosition& end) {
-    auto stream = BinlogStream::Open(Server().ReplicationUser(), Options(start));
-    EXPECT_EQ(stream.checksum_algorithm(), "CRC32");
-    std::vector<BinlogEvent> events;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!(stream.position() == end)) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ADD_FAILURE() << "binlog did not reach " << end.file << ":" << end.offset << " (at "
-                      << stream.position().file << ":" << stream.position().offset << ")";
-        break;
-      }
-      const BinlogEvent& event = stream.Next();
-      if (event.type != BinlogEventType::kHeartbeat) events.push_back(event);
-    }
-    return events;
+    return testing::ReadBinlogEvents(Server(), start, end);
   }
 
-  // The row events of `table` among `events`, decoded.
   static std::vector<RowsEvent> DecodeRows(const std::vector<BinlogEvent>& events,
                                            const std::string& table) {
-    source::TableMapCache maps;
-    std::vector<RowsEvent> out;
-    for (const auto& event : events) {
-      if (event.type == BinlogEventType::kTableMap) {
-        maps.Add(source::ParseTableMap(event.body, source::BinlogFlavor::kMariadb));
-      } else if (source::IsRowsEvent(event.type)) {
-        RowsEvent rows = source::BinlogRowDecoder::Decode(event, maps);
-        if (rows.table->table == table) out.push_back(std::move(rows));
-      }
-    }
-    return out;
+    return testing::RowsEventsOf(events, table);
   }
-
-  static inline std::unique_ptr<PrivateMariadb> server_;
-  static inline std::string start_error_;
 };
 
 // The server's values of every row of all_types, by id, in Columns() order.
@@ -242,49 +133,10 @@ void ExpectImageEquals(const source::RowImage& image, const source::Row& server,
 
 TEST_F(BinlogStreamTest, DecodesEveryColumnTypeExactlyAsTheServerHasIt) {
   auto store = Store();
-  std::string create = "CREATE TABLE all_types (";
-  for (size_t i = 0; i < Columns().size(); ++i) {
-    create += (i ? ", " : "") + std::string(Columns()[i].name) + " " + Columns()[i].definition;
-  }
-  store.Execute(create + ") DEFAULT CHARSET=utf8mb4");
+  store.Execute(testing::CreateEveryTypeTable("all_types"));
 
   const BinlogPosition start = EndOfBinlog();
-  const std::string nines35(35, '9');
-  const std::string nines30(30, '9');
-  // Minimums, empties and negative edge cases.
-  store.Execute(
-      "INSERT INTO all_types VALUES (1, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, 1901, "
-      "-9223372036854775808, 0, -99999999.99, -" +
-      nines35 + "." + nines30 +
-      ", "
-      "-999999999999999999, -1.5, -1.7976931348623157e308, b'0', b'0', b'0', '1000-01-01', "
-      "'-838:59:59', '-00:00:01.5', '-00:00:00.001', '-838:59:59.000000', '1000-01-01 00:00:00', "
-      "'1000-01-01 00:00:00.001', '1000-01-01 00:00:00.000001', '1970-01-01 00:00:01', "
-      "'1970-01-01 00:00:01.000001', '', '', '', '', '', '', '', '', '', x'00', '', '', '', '', "
-      "'', 'small', '', '{}')");
-  // Maximums, 4-byte UTF-8, latin1, binary with NUL bytes.
-  store.Execute(
-      "INSERT INTO all_types VALUES (2, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, "
-      "4294967295, 2155, 9223372036854775807, 18446744073709551615, 99999999.99, " +
-      nines35 + "." + nines30 +
-      ", 999999999999999999, 3.25, 1.7976931348623157e308, b'1', b'1111111111', "
-      "x'FFFFFFFFFFFFFFFF', '9999-12-31', '838:59:59', '838:59:59.9', '838:59:59.999', "
-      "'838:59:59.999999', '9999-12-31 23:59:59', '9999-12-31 23:59:59.999', "
-      "'9999-12-31 23:59:59.999999', '2038-01-19 03:14:07', '2038-01-19 03:14:07.999999', "
-      "'😀é', REPEAT('😀', 255), CONVERT('café' USING latin1), 'a 😀 𝄞 b', "
-      "CONVERT('naïve' USING latin1), 'tiny 😀', REPEAT('text ', 100), REPEAT('m😀', 1000), "
-      "REPEAT('long ', 20000), x'01020304', x'00FF00', x'00', x'DEADBEEF00', REPEAT(x'AB', 70000), "
-      "REPEAT(x'00FF', 40000), 'large', 'red,blue', '{\"a\": [1, 2.5, \"😀\"], \"b\": null}')");
-  // All NULL.
-  store.Execute("INSERT INTO all_types (id) VALUES (3)");
-  // Zero dates (allowed: the default sql_mode has no NO_ZERO_DATE), a
-  // sub-second negative TIME and mid-range values.
-  store.Execute(
-      "INSERT INTO all_types (id, mi, dec_small, dec_wide, f, d, b10, dt, tm1, tm6, dtm0, dtm6, "
-      "ts0, ts6, yr, c, c_l1, bin, e, s) VALUES (4, -1, -0.01, -0.000000000000000000000000000001, "
-      "0.5, 0.1, 682, '0000-00-00', '-00:00:00.5', '-00:00:01.500000', '0000-00-00 00:00:00', "
-      "'2024-02-29 12:34:56.789012', '0000-00-00 00:00:00', '2024-02-29 12:34:56.5', 0, "
-      "'ab  ', 'x', x'0100', 'medium', 'green,red')");
+  for (const auto& insert : testing::InsertEveryTypeEdgeRows("all_types")) store.Execute(insert);
   const auto inserted = ServerRows(store);
   ASSERT_EQ(inserted.size(), 4u);
 
@@ -484,6 +336,7 @@ TEST_F(BinlogStreamTest, PurgedPositionIsAClearError) {
 
 TEST_F(BinlogStreamTest, HeartbeatsWhileIdleAndLostConnectionIsDistinguishable) {
   auto stream = BinlogStream::Open(Server().ReplicationUser(), Options(EndOfBinlog()));
+  EXPECT_EQ(stream.checksum_algorithm(), "CRC32");
   // Idle source: heartbeats keep Next() returning, so a caller can stop.
   int heartbeats = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
