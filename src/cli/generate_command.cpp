@@ -74,11 +74,11 @@ int64_t TodayUtc() {
 }
 
 std::atomic<bool> g_stop{false};
-extern "C" void OnStopSignal(int) { g_stop.store(true); }
+extern "C" void OnGenerateStopSignal(int) { g_stop.store(true); }
 
 void InstallStopHandlers() {
   struct sigaction action {};
-  action.sa_handler = OnStopSignal;
+  action.sa_handler = OnGenerateStopSignal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;  // let an in-flight statement finish
   sigaction(SIGINT, &action, nullptr);
