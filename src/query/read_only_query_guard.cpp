@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/utf8.h"
 #include "query/query_error.h"
 
 namespace futureim::query {
@@ -21,44 +22,6 @@ constexpr std::string_view kAllowed =
   throw QueryError(QueryErrorKind::kRejected, "query rejected: " + why);
 }
 
-// The byte offset of the first invalid UTF-8 sequence, or nullopt. Strict:
-// no overlong forms, no surrogates, nothing above U+10FFFF.
-std::optional<size_t> FirstInvalidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    size_t length = 0;
-    uint32_t code = 0;
-    if (byte < 0x80) {
-      ++i;
-      continue;
-    } else if ((byte & 0xE0) == 0xC0) {
-      length = 2;
-      code = byte & 0x1F;
-    } else if ((byte & 0xF0) == 0xE0) {
-      length = 3;
-      code = byte & 0x0F;
-    } else if ((byte & 0xF8) == 0xF0) {
-      length = 4;
-      code = byte & 0x07;
-    } else {
-      return i;
-    }
-    if (i + length > text.size()) return i;
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return i;
-      code = (code << 6) | (next & 0x3F);
-    }
-    constexpr std::array<uint32_t, 5> kMinimum = {0, 0, 0x80, 0x800, 0x10000};
-    if (code < kMinimum[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-      return i;
-    }
-    i += length;
-  }
-  return std::nullopt;
-}
-
 void CheckText(std::string_view sql, size_t max_bytes) {
   if (sql.size() > max_bytes) {
     Reject("the query text is " + std::to_string(sql.size()) + " bytes; the limit is " +
@@ -69,8 +32,8 @@ void CheckText(std::string_view sql, size_t max_bytes) {
     Reject("the query is empty");
   }
   if (sql.find('\0') != std::string_view::npos) Reject("the query text contains a NUL byte");
-  if (const auto offset = FirstInvalidUtf8(sql)) {
-    Reject("the query text is not valid UTF-8 (at byte " + std::to_string(*offset) + ")");
+  if (const size_t offset = core::FirstInvalidUtf8(sql); offset != std::string_view::npos) {
+    Reject("the query text is not valid UTF-8 (at byte " + std::to_string(offset) + ")");
   }
 }
 
