@@ -49,6 +49,9 @@ echo "== verify: the source against the lake's current state =="
 # binlog, so children of orders the trader deleted can remain in the lake.
 "$futureim" verify || echo "(differences above: see 'Known gaps' in docs/ARCHITECTURE.md)"
 
+echo "== query the lake (read-only SQL over the raw tier's current state) =="
+"$futureim" query "SELECT order_status, count(*) AS orders, round(sum(total_amount), 2) AS revenue FROM raw_current.orders GROUP BY 1 ORDER BY 2 DESC"
+
 echo "== status =="
 "$futureim" status
 

@@ -34,6 +34,7 @@ int Run(int argc, char** argv) {
   cli::AddReplicateCommand(app, context);
   cli::AddVerifyCommand(app, context);
   cli::AddCheckSourceCommand(app, context);
+  cli::AddQueryCommand(app, context);
   cli::AddUnavailableCommands(app, context);
 
   try {

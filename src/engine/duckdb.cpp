@@ -201,11 +201,11 @@ std::string TypeName(duckdb_logical_type type) {
   }
 }
 
-ColumnInfo DescribeColumn(duckdb_result& result, idx_t column) {
+// `logical_type` is taken over (destroyed here).
+ColumnInfo DescribeColumn(const char* name, duckdb_logical_type logical_type) {
   ColumnInfo info;
-  const char* name = duckdb_column_name(&result, column);
   info.name = name != nullptr ? name : "";
-  LogicalType type(duckdb_column_logical_type(&result, column));
+  LogicalType type(logical_type);
   info.type = duckdb_get_type_id(type.get());
   info.type_name = TypeName(type.get());
   info.storage_type = info.type;
@@ -222,6 +222,11 @@ ColumnInfo DescribeColumn(duckdb_result& result, idx_t column) {
     }
   }
   return info;
+}
+
+ColumnInfo DescribeColumn(duckdb_result& result, idx_t column) {
+  return DescribeColumn(duckdb_column_name(&result, column),
+                        duckdb_column_logical_type(&result, column));
 }
 
 bool IsExtensionAutoSetting(std::string_view name) {
@@ -375,6 +380,22 @@ PreparedStatement Connection::Prepare(std::string_view sql) {
   return PreparedStatement(statement);
 }
 
+ExtractedStatements Connection::ExtractStatements(std::string_view sql) {
+  const std::string c_sql = CString(sql, "SQL text");
+  duckdb_extracted_statements statements = nullptr;
+  const idx_t count = duckdb_extract_statements(Handle(), c_sql.c_str(), &statements);
+  // 0 means a parse error or no statement at all: only the error tells them apart.
+  if (count == 0) {
+    const char* message = duckdb_extract_statements_error(statements);
+    if (message != nullptr) {
+      DuckDbError error(message, DUCKDB_ERROR_PARSER);
+      duckdb_destroy_extracted(&statements);
+      throw error;
+    }
+  }
+  return ExtractedStatements(Handle(), statements, count);
+}
+
 void Connection::Interrupt() const noexcept {
   if (conn_ != nullptr) duckdb_interrupt(conn_);
 }
@@ -473,6 +494,71 @@ Result PreparedStatement::Execute() {
   duckdb_result result;
   if (duckdb_execute_prepared(Handle(), &result) == DuckDBError) ThrowResultError(result);
   return Result(result);
+}
+
+Result PreparedStatement::ExecuteStreaming() {
+  duckdb_result result;
+  if (duckdb_execute_prepared_streaming(Handle(), &result) == DuckDBError) {
+    ThrowResultError(result);
+  }
+  return Result(result);
+}
+
+std::vector<ColumnInfo> PreparedStatement::ResultColumns() const {
+  duckdb_prepared_statement s = Handle();
+  std::vector<ColumnInfo> columns;
+  const idx_t count = duckdb_prepared_statement_column_count(s);
+  columns.reserve(count);
+  for (idx_t i = 0; i < count; ++i) {
+    // This name, unlike a result's, is the caller's to free.
+    const std::string name =
+        TakeString(const_cast<char*>(duckdb_prepared_statement_column_name(s, i)));
+    columns.push_back(
+        DescribeColumn(name.c_str(), duckdb_prepared_statement_column_logical_type(s, i)));
+  }
+  return columns;
+}
+
+duckdb_statement_type PreparedStatement::StatementType() const {
+  return duckdb_prepared_statement_type(Handle());
+}
+
+// ---------------------------------------------------------------------------
+// ExtractedStatements
+
+ExtractedStatements::~ExtractedStatements() {
+  if (statements_ != nullptr) duckdb_destroy_extracted(&statements_);
+}
+
+ExtractedStatements::ExtractedStatements(ExtractedStatements&& other) noexcept
+    : connection_(std::exchange(other.connection_, nullptr)),
+      statements_(std::exchange(other.statements_, nullptr)),
+      count_(std::exchange(other.count_, 0)) {}
+
+ExtractedStatements& ExtractedStatements::operator=(ExtractedStatements&& other) noexcept {
+  if (this != &other) {
+    if (statements_ != nullptr) duckdb_destroy_extracted(&statements_);
+    connection_ = std::exchange(other.connection_, nullptr);
+    statements_ = std::exchange(other.statements_, nullptr);
+    count_ = std::exchange(other.count_, 0);
+  }
+  return *this;
+}
+
+PreparedStatement ExtractedStatements::Prepare(idx_t index) const {
+  if (index >= count_) {
+    throw std::out_of_range("statement " + std::to_string(index) + " of " + std::to_string(count_) +
+                            " extracted");
+  }
+  duckdb_prepared_statement statement = nullptr;
+  if (duckdb_prepare_extracted_statement(Require(connection_, "ExtractedStatements"), statements_,
+                                         index, &statement) == DuckDBError) {
+    const char* message = duckdb_prepare_error(statement);
+    DuckDbError error(message != nullptr ? message : "DuckDB could not prepare the statement");
+    duckdb_destroy_prepare(&statement);
+    throw error;
+  }
+  return PreparedStatement(statement);
 }
 
 // ---------------------------------------------------------------------------
@@ -668,6 +754,11 @@ std::optional<DataChunk> Result::NextChunk() {
     if (duckdb_data_chunk_get_size(chunk) > 0) return DataChunk(chunk, columns_);
     duckdb_destroy_data_chunk(&chunk);
   }
+  // A streaming result reports a failure during execution (an interrupt, a
+  // memory limit) only here: as the end of the chunks plus an error.
+  if (const char* message = duckdb_result_error(&result_)) {
+    throw DuckDbError(message, duckdb_result_error_type(&result_));
+  }
   return std::nullopt;
 }
 
@@ -830,6 +921,42 @@ Decimal ColumnView::GetDecimal(idx_t row) const {
       ThrowTypeMismatch("Decimal");
   }
   return decimal;
+}
+
+// Keep in step with ToText's switch.
+bool ColumnView::HasTextRendering(duckdb_type type) {
+  switch (type) {
+    case DUCKDB_TYPE_BOOLEAN:
+    case DUCKDB_TYPE_TINYINT:
+    case DUCKDB_TYPE_SMALLINT:
+    case DUCKDB_TYPE_INTEGER:
+    case DUCKDB_TYPE_BIGINT:
+    case DUCKDB_TYPE_UTINYINT:
+    case DUCKDB_TYPE_USMALLINT:
+    case DUCKDB_TYPE_UINTEGER:
+    case DUCKDB_TYPE_UBIGINT:
+    case DUCKDB_TYPE_HUGEINT:
+    case DUCKDB_TYPE_UHUGEINT:
+    case DUCKDB_TYPE_FLOAT:
+    case DUCKDB_TYPE_DOUBLE:
+    case DUCKDB_TYPE_DECIMAL:
+    case DUCKDB_TYPE_VARCHAR:
+    case DUCKDB_TYPE_BLOB:
+    case DUCKDB_TYPE_DATE:
+    case DUCKDB_TYPE_TIME:
+    case DUCKDB_TYPE_TIME_TZ:
+    case DUCKDB_TYPE_TIMESTAMP:
+    case DUCKDB_TYPE_TIMESTAMP_TZ:
+    case DUCKDB_TYPE_TIMESTAMP_S:
+    case DUCKDB_TYPE_TIMESTAMP_MS:
+    case DUCKDB_TYPE_TIMESTAMP_NS:
+    case DUCKDB_TYPE_INTERVAL:
+    case DUCKDB_TYPE_UUID:
+    case DUCKDB_TYPE_ENUM:
+      return true;
+    default:
+      return false;
+  }
 }
 
 std::optional<std::string> ColumnView::ToText(idx_t row) const {

@@ -74,6 +74,7 @@ class Database {
 
 class Result;
 class PreparedStatement;
+class ExtractedStatements;
 
 class Connection {
  public:
@@ -93,6 +94,9 @@ class Connection {
   template <typename... Args>
   requires(sizeof...(Args) > 0) Result Query(std::string_view sql, const Args&... args);
   PreparedStatement Prepare(std::string_view sql);
+  // Splits `sql` into its statements with DuckDB's own parser (nothing is
+  // bound or run). Comments alone give zero statements; a syntax error throws.
+  ExtractedStatements ExtractStatements(std::string_view sql);
 
   // Asks the query running on this connection (if any) to stop; it then fails
   // with a DuckDbError whose IsInterrupt() is true. Safe from any thread. A
@@ -146,6 +150,9 @@ class ColumnView {
   // TIMESTAMPTZ always in UTC, "+00"), or nullopt for NULL. Nested types (LIST, STRUCT, MAP...) are
   // not rendered: cast them to VARCHAR in SQL.
   std::optional<std::string> ToText(idx_t row) const;
+  // Whether ToText renders columns of this type (false for nested types,
+  // BIT, BIGNUM...: cast those to VARCHAR in SQL).
+  static bool HasTextRendering(duckdb_type type);
 
  private:
   friend class DataChunk;
@@ -209,7 +216,9 @@ class Result {
   // Rows inserted, updated or deleted; 0 for other statements.
   idx_t RowsChanged() const { return rows_changed_; }
 
-  // The next non-empty chunk, or nullopt at the end.
+  // The next non-empty chunk, or nullopt at the end. A streaming result
+  // (PreparedStatement::ExecuteStreaming) computes rows here, so this may
+  // throw DuckDbError (e.g. when interrupted).
   std::optional<DataChunk> NextChunk();
 
   // The remaining rows as text (ColumnView::ToText); for tests and the CLI,
@@ -256,6 +265,15 @@ class PreparedStatement {
   void ClearBindings();
 
   Result Execute();
+  // Executes without materializing: rows are computed as NextChunk asks for
+  // them, so a caller that stops early (a row limit) never pays for the
+  // rest. Destroying the Result stops the query. The connection runs nothing
+  // else while the Result is alive.
+  Result ExecuteStreaming();
+  // What DuckDB's binder made of the statement (SELECT, INSERT, PRAGMA...).
+  duckdb_statement_type StatementType() const;
+  // The columns Execute will return, known before executing.
+  std::vector<ColumnInfo> ResultColumns() const;
   template <typename... Args>
   requires(sizeof...(Args) > 0) Result Execute(const Args&... args) {
     BindAll(args...);
@@ -266,10 +284,37 @@ class PreparedStatement {
 
  private:
   friend class Connection;
+  friend class ExtractedStatements;
   explicit PreparedStatement(duckdb_prepared_statement statement) : statement_(statement) {}
   void CheckArgumentCount(size_t count) const;
 
   duckdb_prepared_statement statement_ = nullptr;
+};
+
+// The statements of one SQL text, parsed but not bound
+// (Connection::ExtractStatements). Valid while its Connection lives.
+class ExtractedStatements {
+ public:
+  ~ExtractedStatements();
+  ExtractedStatements(ExtractedStatements&& other) noexcept;
+  ExtractedStatements& operator=(ExtractedStatements&& other) noexcept;
+  ExtractedStatements(const ExtractedStatements&) = delete;
+  ExtractedStatements& operator=(const ExtractedStatements&) = delete;
+
+  idx_t Count() const { return count_; }
+  // Binds and plans statement `index` (0-based) on the connection it came
+  // from; nothing is executed.
+  PreparedStatement Prepare(idx_t index) const;
+
+ private:
+  friend class Connection;
+  ExtractedStatements(duckdb_connection connection, duckdb_extracted_statements statements,
+                      idx_t count)
+      : connection_(connection), statements_(statements), count_(count) {}
+
+  duckdb_connection connection_ = nullptr;
+  duckdb_extracted_statements statements_ = nullptr;
+  idx_t count_ = 0;
 };
 
 // Fast bulk insert into one table, row by row: Append one value per column

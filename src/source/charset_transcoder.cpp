@@ -7,6 +7,7 @@
 #include <iconv.h>
 
 #include "core/error.h"
+#include "core/utf8.h"
 #include "source/server_collations.h"
 
 namespace futureim::source {
@@ -49,38 +50,12 @@ std::string Latin1ToUtf8(std::string_view bytes) {
   return out;
 }
 
-// The offset of the first byte that does not start a well-formed UTF-8
-// sequence (no overlong forms, surrogates or code points past U+10FFFF),
-// or npos.
-size_t FirstInvalidUtf8(std::string_view text, bool ascii_only) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    if (ascii_only) return i;
-    size_t length;
-    char32_t code;
-    char32_t minimum;
-    if ((lead & 0xE0) == 0xC0) {
-      length = 2, code = lead & 0x1F, minimum = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3, code = lead & 0x0F, minimum = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4, code = lead & 0x07, minimum = 0x10000;
-    } else {
-      return i;
-    }
-    if (i + length > text.size()) return i;
-    for (size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return i;
-      code = (code << 6) | (next & 0x3F);
-    }
-    if (code < minimum || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return i;
-    i += length;
+// The offset of the first byte that is not valid in `charset` (ascii or one
+// of the UTF-8 charsets), or npos.
+size_t FirstInvalidByte(std::string_view text, bool ascii_only) {
+  if (!ascii_only) return core::FirstInvalidUtf8(text);
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (static_cast<unsigned char>(text[i]) >= 0x80) return i;
   }
   return std::string_view::npos;
 }
@@ -201,7 +176,7 @@ std::string CharsetTranscoder::ToUtf8(std::string_view bytes, uint32_t collation
   const std::string& charset = CharsetOf(collation_id);
   if (charset == "latin1") return Latin1ToUtf8(bytes);
   if (charset == "utf8mb4" || charset == "utf8mb3" || charset == "utf8" || charset == "ascii") {
-    const size_t bad = FirstInvalidUtf8(bytes, charset == "ascii");
+    const size_t bad = FirstInvalidByte(bytes, charset == "ascii");
     if (bad != std::string_view::npos) {
       throw core::Error("invalid " + charset + " text at byte " + std::to_string(bad) + " in " +
                         Describe(collation_id, charset));

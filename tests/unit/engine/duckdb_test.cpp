@@ -887,6 +887,63 @@ TEST_F(DuckDbTest, InterruptFromAnotherThreadStopsALongQuery) {
 }
 
 // ---------------------------------------------------------------------------
+// ExtractStatements, StatementType, ExecuteStreaming
+
+TEST_F(DuckDbTest, ExtractStatementsSplitsWithDuckDbsParser) {
+  EXPECT_EQ(conn_.ExtractStatements("SELECT 1; SELECT ';'; -- SELECT 3").Count(), 2u);
+  EXPECT_EQ(conn_.ExtractStatements("/* only */ -- comments").Count(), 0u);
+  EXPECT_THROW(conn_.ExtractStatements("SELEC 1"), DuckDbError);
+
+  const ExtractedStatements statements =
+      conn_.ExtractStatements("CREATE TABLE t (a INT); SELECT 42");
+  EXPECT_EQ(statements.Prepare(0).StatementType(), DUCKDB_STATEMENT_TYPE_CREATE);
+  EXPECT_THROW(statements.Prepare(2), std::out_of_range);
+  // Preparing binds but runs nothing: the table does not exist afterwards.
+  EXPECT_THROW(conn_.Query("SELECT * FROM t"), DuckDbError);
+  PreparedStatement select = statements.Prepare(1);
+  EXPECT_EQ(select.StatementType(), DUCKDB_STATEMENT_TYPE_SELECT);
+  EXPECT_EQ(select.Execute().ScalarInt64(), 42);
+}
+
+TEST_F(DuckDbTest, PreparedStatementKnowsItsColumnsBeforeExecuting) {
+  const PreparedStatement statement =
+      conn_.Prepare("SELECT 1::DECIMAL(9,2) AS price, [1, 2] AS list, 'x' AS \"weird name\"");
+  const auto columns = statement.ResultColumns();
+  ASSERT_EQ(columns.size(), 3u);
+  EXPECT_EQ(columns[0].name, "price");
+  EXPECT_EQ(columns[0].type_name, "DECIMAL(9,2)");
+  EXPECT_EQ(columns[1].type_name, "INTEGER[]");
+  EXPECT_FALSE(ColumnView::HasTextRendering(columns[1].type));
+  EXPECT_TRUE(ColumnView::HasTextRendering(columns[0].type));
+  EXPECT_EQ(columns[2].name, "weird name");
+}
+
+TEST_F(DuckDbTest, StreamingResultComputesOnlyWhatIsFetched) {
+  // 10^12 rows: materializing would never finish.
+  PreparedStatement statement = conn_.Prepare("SELECT range FROM range(1000000000000)");
+  Result result = statement.ExecuteStreaming();
+  std::optional<DataChunk> chunk = result.NextChunk();
+  ASSERT_TRUE(chunk.has_value());
+  EXPECT_EQ(chunk->Column(0).Get<int64_t>(0), 0);
+}
+
+TEST_F(DuckDbTest, StreamingResultReportsErrorsFromNextChunk) {
+  // The query fails after its first chunk was delivered: the failure must
+  // come out of NextChunk, not look like the end of the rows.
+  PreparedStatement statement = conn_.Prepare("SELECT range FROM range(1000000000000)");
+  Result result = statement.ExecuteStreaming();
+  ASSERT_TRUE(result.NextChunk().has_value());
+  conn_.Interrupt();
+  try {
+    while (result.NextChunk()) {
+    }
+    FAIL() << "the interrupted stream ended as if complete";
+  } catch (const DuckDbError& e) {
+    EXPECT_TRUE(e.IsInterrupt()) << e.what();
+  }
+}
+
+// ---------------------------------------------------------------------------
 // Text formatting (pure functions)
 
 TEST(DuckDbTextTest, FormatsDecimalsExactly) {

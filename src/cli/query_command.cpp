@@ -1,0 +1,85 @@
+// futureim query: read-only SQL over the lake's views (src/query/).
+
+#include <iostream>
+
+#include "cli/command_context.h"
+#include "core/error.h"
+#include "core/log.h"
+#include "query/query_error.h"
+#include "query/query_runner.h"
+#include "query/result_format.h"
+
+namespace futureim::cli {
+namespace {
+
+struct QueryOptions {
+  std::string sql;
+  std::string format = "table";
+  std::optional<uint64_t> max_rows;
+  std::optional<double> timeout_seconds;
+};
+
+int RunQuery(CommandContext& context, const QueryOptions& options) {
+  const auto& config = context.config();
+  const auto format = query::ParseResultFormat(options.format);
+  if (!format) {
+    std::cerr << "futureim query: --format must be table, csv or json\n";
+    return kExitUsage;
+  }
+  query::QueryLimits limits;
+  limits.max_rows =
+      options.max_rows.value_or(static_cast<uint64_t>(config.GetInt("query.max_rows")));
+  const double seconds =
+      options.timeout_seconds.value_or(static_cast<double>(config.GetInt("query.timeout_seconds")));
+  limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+
+  const auto lake_root = config.GetPath("lake.path");
+  if (!std::filesystem::is_directory(lake_root)) {
+    throw core::Error("no lake at " + lake_root.string() + ": run `futureim init`");
+  }
+  query::QueryDatabaseOptions database;
+  database.memory_limit = config.GetString("query.memory_limit");
+  const query::QueryRunner runner(lake_root, database);
+  for (const auto& skipped : runner.Catalog().skipped) {
+    core::log::Debug("query.view_skipped", {{"view", skipped}});
+  }
+  try {
+    const auto result = runner.Run(options.sql, limits);
+    std::cout << query::Format(result, *format);
+    if (result.truncated && *format != query::ResultFormat::kTable) {
+      std::cerr << "futureim query: result truncated at " << limits.max_rows
+                << " rows (--max-rows)\n";
+    }
+    return kExitOk;
+  } catch (const query::QueryError& e) {
+    std::cerr << "futureim query: " << e.what() << "\n";
+    return kExitError;
+  }
+}
+
+}  // namespace
+
+void AddQueryCommand(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<QueryOptions>();
+  auto* command = app.add_subcommand(
+      "query",
+      "Run one read-only SQL query over the lake's views (raw.*, raw_current.*, curated.*, "
+      "<system>.*).");
+  command->add_option("sql", options->sql, "The query: SELECT, WITH … SELECT, VALUES, DESCRIBE…")
+      ->required();
+  command->add_option("--format", options->format, "table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  command
+      ->add_option("--max-rows", options->max_rows,
+                   "Rows returned at most (default: query.max_rows)")
+      ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--timeout", options->timeout_seconds,
+                   "Time limit in seconds (default: query.timeout_seconds)")
+      ->check(CLI::PositiveNumber);
+  command->callback([&context, options] {
+    context.run = [&context, options] { return RunQuery(context, *options); };
+  });
+}
+
+}  // namespace futureim::cli

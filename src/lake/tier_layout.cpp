@@ -1,0 +1,111 @@
+#include "lake/tier_layout.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace futureim::lake {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Hidden ('.') and reserved ('_') names are never tables, systems or data.
+bool IsDataName(const std::string& name) {
+  return !name.empty() && name[0] != '.' && name[0] != '_';
+}
+
+std::vector<std::string> SubfolderNames(const fs::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return names;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    if (entry.is_directory() && IsDataName(name)) names.push_back(std::move(name));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+RunTierLayout RunTierLayout::Curated(const fs::path& lake_root) {
+  return RunTierLayout(lake_root / "curated");
+}
+
+RunTierLayout RunTierLayout::Prod(const fs::path& lake_root, std::string_view system) {
+  return RunTierLayout(lake_root / "prod" / std::string(system));
+}
+
+std::vector<std::string> RunTierLayout::ProdSystems(const fs::path& lake_root) {
+  return SubfolderNames(lake_root / "prod");
+}
+
+fs::path RunTierLayout::TableDir(std::string_view table) const {
+  return root_ / std::string(table);
+}
+
+fs::path RunTierLayout::RunDir(std::string_view table, std::string_view run_id) const {
+  return TableDir(table) / RunDirName(run_id);
+}
+
+fs::path RunTierLayout::CurrentPointerPath(std::string_view table) const {
+  return TableDir(table) / std::string(kCurrentPointerName);
+}
+
+std::string RunTierLayout::RunDirName(std::string_view run_id) {
+  return "run=" + std::string(run_id);
+}
+
+bool RunTierLayout::IsValidRunId(std::string_view run_id) {
+  if (run_id.empty() || run_id == "." || run_id == "..") return false;
+  return std::all_of(run_id.begin(), run_id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
+  });
+}
+
+std::vector<std::string> RunTierLayout::Tables() const { return SubfolderNames(root_); }
+
+std::optional<std::string> RunTierLayout::CurrentRun(std::string_view table) const {
+  const fs::path pointer = CurrentPointerPath(table);
+  std::error_code ec;
+  if (!fs::exists(pointer, ec)) return std::nullopt;
+  std::ifstream in(pointer);
+  if (!in) throw core::Error("cannot read the current-run pointer " + pointer.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string run_id = text.str();
+  while (!run_id.empty() && (run_id.back() == '\n' || run_id.back() == '\r' ||
+                             run_id.back() == ' ' || run_id.back() == '\t')) {
+    run_id.pop_back();
+  }
+  if (!IsValidRunId(run_id)) {
+    throw core::Error("the current-run pointer " + pointer.string() +
+                      " does not hold a valid run id (expected [A-Za-z0-9._-]+)");
+  }
+  return run_id;
+}
+
+std::vector<fs::path> RunTierLayout::CurrentFiles(std::string_view table) const {
+  const auto run_id = CurrentRun(table);
+  if (!run_id) return {};
+  const fs::path run_dir = RunDir(table, *run_id);
+  std::error_code ec;
+  if (!fs::is_directory(run_dir, ec)) {
+    throw core::Error("the current-run pointer of " + TableDir(table).string() + " names run " +
+                      *run_id + ", which does not exist");
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(run_dir)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && IsDataName(name) && entry.path().extension() == ".parquet") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace futureim::lake

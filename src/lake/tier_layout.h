@@ -1,0 +1,63 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace futureim::lake {
+
+// Where the versioned tiers keep their tables: `curated/` (the current state
+// per source table, written by curation) and `prod/<system>/` (each analytics
+// system's outputs). Both use the same run layout:
+//
+//   <tier root>/<table>/run=<run id>/<any name>.parquet   (one run's files)
+//   <tier root>/<table>/_current                          (the current run id)
+//
+// Invariant (what makes a run atomic for readers): a writer writes every file
+// of a run first and then replaces `_current` (temp + rename, a one-line
+// text file holding the run id), so a reader that follows `_current` never
+// sees a half-written run; older runs stay until they are cleaned up. Files
+// whose names start with '.' or '_' inside a run are not data (temporaries,
+// markers). A table without `_current` has no published run yet.
+//
+// This is the reader's contract, written down for the query views before the
+// curation work lands; the writer must follow it (docs/ARCHITECTURE.md).
+class RunTierLayout {
+ public:
+  // curated/ of the lake at `lake_root`.
+  static RunTierLayout Curated(const std::filesystem::path& lake_root);
+  // prod/<system>/ of the lake at `lake_root`.
+  static RunTierLayout Prod(const std::filesystem::path& lake_root, std::string_view system);
+  // The analytics systems that have a folder under prod/, sorted.
+  static std::vector<std::string> ProdSystems(const std::filesystem::path& lake_root);
+
+  const std::filesystem::path& Root() const { return root_; }
+  std::filesystem::path TableDir(std::string_view table) const;
+  std::filesystem::path RunDir(std::string_view table, std::string_view run_id) const;
+  std::filesystem::path CurrentPointerPath(std::string_view table) const;
+
+  // "run=<run id>".
+  static std::string RunDirName(std::string_view run_id);
+  // Run ids are non-empty and use only [A-Za-z0-9._-] (no '/', no "..").
+  static bool IsValidRunId(std::string_view run_id);
+
+  // The tables with a folder in this tier, sorted.
+  std::vector<std::string> Tables() const;
+  // The run `_current` names; nullopt when the table has no published run.
+  // Throws core::Error when the pointer is unreadable or names an invalid run.
+  std::optional<std::string> CurrentRun(std::string_view table) const;
+  // The Parquet files of the current run, sorted by name; empty when there is
+  // no published run. Throws core::Error when `_current` names a missing run.
+  std::vector<std::filesystem::path> CurrentFiles(std::string_view table) const;
+
+  static constexpr std::string_view kCurrentPointerName = "_current";
+
+ private:
+  explicit RunTierLayout(std::filesystem::path root) : root_(std::move(root)) {}
+
+  std::filesystem::path root_;
+};
+
+}  // namespace futureim::lake
