@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
-#include "query/sql_text.h"
+#include "engine/sql_text.h"
 
 namespace futureim::query {
+
+using engine::PathListLiteral;
 
 void LockDownToFiles(engine::Connection& connection,
                      const std::vector<std::filesystem::path>& readable_files) {

@@ -8,11 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "engine/sql_text.h"
 #include "lake/raw_tier_layout.h"
 #include "lake/tier_layout.h"
-#include "query/sql_text.h"
 
 namespace futureim::query {
+
+using engine::PathListLiteral;
+using engine::QuoteIdentifier;
 namespace fs = std::filesystem;
 
 namespace {

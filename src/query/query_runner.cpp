@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <optional>
 
+#include "engine/sql_text.h"
 #include "query/connection_lockdown.h"
 #include "query/interrupt_watchdog.h"
 #include "query/query_error.h"
-#include "query/sql_text.h"
 
 namespace futureim::query {
+
+using engine::QuoteIdentifier;
 namespace {
 
 JsonKind JsonKindOf(duckdb_type type) {

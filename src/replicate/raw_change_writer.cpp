@@ -7,23 +7,17 @@
 #include <unistd.h>
 
 #include "core/error.h"
+#include "engine/sql_text.h"
 
 namespace futureim::replicate {
 namespace fs = std::filesystem;
 namespace cv = source::column_value;
+using engine::QuoteIdentifier;
+using engine::QuoteLiteral;
 
 namespace {
 
 constexpr int64_t kMicrosPerDay = 86'400'000'000;
-
-std::string QuoteLiteral(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
 
 int64_t DaysFromCivil(int year, int month, int day) {
   const std::chrono::year_month_day date{std::chrono::year{year},
@@ -42,15 +36,6 @@ std::string RandomWriterId() {
 }
 
 }  // namespace
-
-std::string QuoteIdentifier(const std::string& name) {
-  std::string out = "\"";
-  for (const char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
 
 engine::Decimal ParseDecimalText(const std::string& text, uint8_t width, uint8_t scale) {
   engine::Decimal decimal{width, scale, 0};

@@ -111,7 +111,4 @@ uint64_t AppendRawValue(engine::Appender& appender, const RawColumn& column,
 // `scale` digits. Throws core::Error when it does not fit width/scale.
 engine::Decimal ParseDecimalText(const std::string& text, uint8_t width, uint8_t scale);
 
-// Quotes an identifier for DuckDB SQL ("a""b").
-std::string QuoteIdentifier(const std::string& name);
-
 }  // namespace futureim::replicate

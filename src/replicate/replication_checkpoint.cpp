@@ -3,9 +3,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -13,40 +11,23 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "lake/local_object_store.h"
+#include "replicate/replication_metrics.h"
 
 namespace futureim::replicate {
 namespace fs = std::filesystem;
 
 namespace {
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// fsync of a file or folder; durability of a rename needs its folder synced.
-void SyncPath(const fs::path& path, bool directory) {
-  const int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+// fsync of a folder: a rename inside it (or its creation) survives a crash
+// only once the folder is synced.
+void SyncFolder(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw core::Error("cannot open " + path.string() + ": " + std::strerror(errno));
   const int rc = ::fsync(fd);
   const int saved = errno;
   ::close(fd);
   if (rc != 0) throw core::Error("cannot sync " + path.string() + ": " + std::strerror(saved));
-}
-
-ReplicationState ReadManifest(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) return {};
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return ReplicationState::FromJson(nlohmann::json::parse(text.str()));
-  } catch (const nlohmann::json::exception& e) {
-    throw core::Error("the replication manifest " + path.string() + " is damaged (" + e.what() +
-                      "); restore it from a backup, or start over with "
-                      "`futureim replicate --resnapshot`");
-  }
 }
 
 }  // namespace
@@ -64,7 +45,8 @@ ReplicationCheckpoint ReplicationCheckpoint::Open(const lake::RawTierLayout& lay
                       layout.lake_root().string() + " (it holds " + lock_path.string() + ")");
   }
   try {
-    ReplicationCheckpoint checkpoint(layout, fd, ReadManifest(layout.ManifestPath()));
+    ReplicationCheckpoint checkpoint(
+        layout, fd, ReadReplicationState(layout.ManifestPath()).value_or(ReplicationState{}));
     checkpoint.RemoveUncommittedFiles();
     return checkpoint;
   } catch (...) {
@@ -128,17 +110,9 @@ void ReplicationCheckpoint::RemoveUncommittedFiles() const {
 }
 
 void ReplicationCheckpoint::WriteManifest(const ReplicationState& state) const {
-  const fs::path path = layout_.ManifestPath();
-  const fs::path temp = path.string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << state.ToJson().dump(1) << '\n';
-    out.flush();
-    if (!out) throw core::Error("cannot write " + temp.string());
-  }
-  SyncPath(temp, false);
-  fs::rename(temp, path);
-  SyncPath(path.parent_path(), true);
+  lake::AtomicFileWriter manifest(layout_.ManifestPath());
+  manifest.Write(state.ToJson().dump(1) + "\n");
+  manifest.Commit();
 }
 
 void ReplicationCheckpoint::Commit(std::vector<StagedFile> files,
@@ -153,7 +127,7 @@ void ReplicationCheckpoint::Commit(std::vector<StagedFile> files,
   std::set<fs::path> folders;
   uint32_t index = 0;
   for (const auto& file : files) {
-    SyncPath(file.path, false);
+    lake::FsyncFile(file.path);
     const fs::path committed =
         file.path.parent_path() / lake::RawTierLayout::CommittedFileName(next.commit, ++index);
     fs::rename(file.path, committed);
@@ -162,12 +136,12 @@ void ReplicationCheckpoint::Commit(std::vector<StagedFile> files,
     if (it != next.tables.end()) ++it->second.counters.files;
   }
   for (const auto& folder : folders) {
-    SyncPath(folder, true);
-    SyncPath(folder.parent_path(), true);  // a partition folder may be new
+    SyncFolder(folder);
+    SyncFolder(folder.parent_path());  // a partition folder may be new
   }
   update(next);
   next.commit = state_.commit + 1;
-  next.committed_at_us = NowMicros();
+  next.committed_at_us = WallClockMicros();
   next.next_seq = std::max(next.next_seq, reserved_seq_);
   WriteManifest(next);
   state_ = std::move(next);

@@ -1,6 +1,8 @@
 #include "replicate/replication_state.h"
 
 #include <charconv>
+#include <fstream>
+#include <sstream>
 
 #include "core/error.h"
 
@@ -170,6 +172,24 @@ ReplicationState ReplicationState::FromJson(const json& j) {
   state.zero_dates = j.at("warnings").at("zero_dates").get<uint64_t>();
   state.unsupported_values = j.at("warnings").at("unsupported_values").get<uint64_t>();
   return state;
+}
+
+std::optional<ReplicationState> ReadReplicationState(const std::filesystem::path& manifest) {
+  std::ifstream in(manifest);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(manifest, ec)) return std::nullopt;
+    throw core::Error("cannot read the replication manifest " + manifest.string());
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return ReplicationState::FromJson(nlohmann::json::parse(text.str()));
+  } catch (const nlohmann::json::exception& e) {
+    throw core::Error("the replication manifest " + manifest.string() + " is damaged (" + e.what() +
+                      "); restore it from a backup, or start over with "
+                      "`futureim replicate --resnapshot`");
+  }
 }
 
 }  // namespace futureim::replicate

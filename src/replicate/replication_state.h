@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -82,6 +83,10 @@ struct ReplicationState {
   nlohmann::json ToJson() const;
   static ReplicationState FromJson(const nlohmann::json& json);
 };
+
+// Reads a manifest written by ReplicationCheckpoint; nullopt when the file
+// does not exist. Throws core::Error, naming the fix, for a damaged one.
+std::optional<ReplicationState> ReadReplicationState(const std::filesystem::path& manifest);
 
 // Orders binlog positions: by the file's numeric suffix, then the offset.
 bool BinlogPositionLess(const source::BinlogPosition& a, const source::BinlogPosition& b);

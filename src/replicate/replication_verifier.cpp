@@ -1,11 +1,10 @@
 #include "replicate/replication_verifier.h"
 
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "core/error.h"
 #include "engine/duckdb.h"
+#include "engine/sql_text.h"
 #include "replicate/raw_change_writer.h"
 #include "replicate/replication_state.h"
 #include "source/charset_transcoder.h"
@@ -15,12 +14,10 @@
 namespace futureim::replicate {
 namespace {
 
+using engine::QuoteIdentifier;
+
 std::optional<ReplicationState> ReadCommittedState(const lake::RawTierLayout& layout) {
-  std::ifstream in(layout.ManifestPath());
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  return ReplicationState::FromJson(nlohmann::json::parse(text.str()));
+  return ReadReplicationState(layout.ManifestPath());
 }
 
 std::string Join(const std::vector<std::string>& parts, const std::string& separator,
@@ -31,15 +28,6 @@ std::string Join(const std::vector<std::string>& parts, const std::string& separ
     out += each(part);
   }
   return out;
-}
-
-std::string QuoteLiteral(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
 }
 
 // Loads the source's rows of `schema` into DuckDB table `target`.
@@ -77,8 +65,6 @@ void LoadSourceRows(const ReplicationOptions& options, engine::Connection& conne
 // after the last truncate marker, deletes removed.
 std::string LakeCurrentStateSql(const std::vector<std::filesystem::path>& files,
                                 const RawTableSchema& schema) {
-  std::string list;
-  for (const auto& file : files) list += (list.empty() ? "" : ", ") + QuoteLiteral(file.string());
   const auto quote = [](const std::string& name) { return QuoteIdentifier(name); };
   std::vector<std::string> names;
   for (const auto& column : schema.columns) names.push_back(column.name);
@@ -88,7 +74,8 @@ std::string LakeCurrentStateSql(const std::vector<std::filesystem::path>& files,
     projected +=
         "CAST(" + quote(column.name) + " AS " + column.sql_type + ") AS " + quote(column.name);
   }
-  const std::string changes = "read_parquet([" + list + "], union_by_name=true)";
+  const std::string changes =
+      "read_parquet(" + engine::PathListLiteral(files) + ", union_by_name=true)";
   return "WITH changes AS (SELECT * FROM " + changes +
          "), cut AS (SELECT coalesce(max(_seq), 0) AS s FROM changes WHERE _op = 'T'), "
          "latest AS (SELECT *, row_number() OVER (PARTITION BY " +

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "source/table_filter.h"
 
 namespace futureim::replicate {
 namespace {
@@ -44,38 +45,12 @@ bool Matches(const std::vector<std::string>& patterns, std::string_view schema,
              std::string_view table) {
   return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& pattern) {
     const auto [schema_pattern, table_pattern] = SplitPattern(pattern);
-    return LikeMatch(schema, schema_pattern) && LikeMatch(table, table_pattern);
+    return source::LikeMatches(schema_pattern, schema, /*ignore_case=*/false) &&
+           source::LikeMatches(table_pattern, table, /*ignore_case=*/false);
   });
 }
 
 }  // namespace
-
-bool LikeMatch(std::string_view text, std::string_view pattern) {
-  // Iterative matcher with one backtrack point for the last '%': linear in
-  // practice, never exponential.
-  size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '%') {
-      star_p = p++;
-      star_t = t;
-      continue;
-    }
-    if (p < pattern.size()) {
-      const bool escaped = pattern[p] == '\\' && p + 1 < pattern.size();
-      const char want = escaped ? pattern[p + 1] : pattern[p];
-      if ((!escaped && want == '_') || want == text[t]) {
-        p += escaped ? 2 : 1;
-        ++t;
-        continue;
-      }
-    }
-    if (star_p == std::string_view::npos) return false;
-    p = star_p + 1;
-    t = ++star_t;
-  }
-  while (p < pattern.size() && pattern[p] == '%') ++p;
-  return p == pattern.size();
-}
 
 TableSelection::TableSelection(std::vector<std::string> include, std::vector<std::string> exclude)
     : include_(std::move(include)), exclude_(std::move(exclude)) {

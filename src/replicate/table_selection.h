@@ -7,7 +7,7 @@
 namespace futureim::replicate {
 
 // Which source tables a replication task copies: "schema.table" patterns in
-// SQL LIKE syntax (% any run, _ one character, \ escapes), e.g. "ecommerce.%".
+// SQL LIKE syntax (source::LikeMatches: % any run, _ one character, \ escapes), e.g. "ecommerce.%".
 // A table is selected when an include pattern matches and no exclude pattern
 // does. Matching is case-sensitive, as table names are on Linux servers.
 class TableSelection {
@@ -28,8 +28,5 @@ class TableSelection {
   std::vector<std::string> include_;
   std::vector<std::string> exclude_;
 };
-
-// SQL LIKE matching (% _ and \ escape), exposed for tests.
-bool LikeMatch(std::string_view text, std::string_view pattern);
 
 }  // namespace futureim::replicate

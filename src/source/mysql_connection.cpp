@@ -277,4 +277,13 @@ BinlogFlavor MysqlConnection::ServerFlavor() const {
                                                               : BinlogFlavor::kMysql;
 }
 
+std::string QuoteMysqlIdentifier(std::string_view name) {
+  std::string quoted = "`";
+  for (const char c : name) {
+    if (c == '`') quoted += c;
+    quoted += c;
+  }
+  return quoted + "`";
+}
+
 }  // namespace futureim::source

@@ -116,4 +116,7 @@ class MysqlConnection {
   SourceEndpoint endpoint_;
 };
 
+// `name` as a MySQL identifier: backquoted, embedded backquotes doubled.
+std::string QuoteMysqlIdentifier(std::string_view name);
+
 }  // namespace futureim::source

@@ -57,19 +57,10 @@ FetchAs FetchKind(const BinlogColumn& column) {
   }
 }
 
-std::string QuoteIdentifier(std::string_view name) {
-  std::string out = "`";
-  for (const char c : name) {
-    out += c;
-    if (c == '`') out += '`';
-  }
-  return out + "`";
-}
-
 // The select-list expression for a column: ENUM/SET by number, so the
 // names come from the TableMap exactly as the binlog decoder takes them.
 std::string SelectExpression(const BinlogColumn& column) {
-  const std::string name = QuoteIdentifier(column.name);
+  const std::string name = QuoteMysqlIdentifier(column.name);
   if (column.type == BinlogColumnType::kEnum || column.type == BinlogColumnType::kSet) {
     return name + "+0";
   }
@@ -203,10 +194,11 @@ std::string KeysetCondition(const TableMap& table) {
     where += i == 0 ? "(" : " OR (";
     for (size_t k = 0; k < i; ++k) {
       const uint32_t index = table.primary_key[k];
-      where += QuoteIdentifier(table.columns[index].name) + " = " + placeholder(index) + " AND ";
+      where +=
+          QuoteMysqlIdentifier(table.columns[index].name) + " = " + placeholder(index) + " AND ";
     }
     const uint32_t index = table.primary_key[i];
-    where += QuoteIdentifier(table.columns[index].name) + " > " + placeholder(index) + ")";
+    where += QuoteMysqlIdentifier(table.columns[index].name) + " > " + placeholder(index) + ")";
   }
   return where;
 }
@@ -297,12 +289,12 @@ std::unique_ptr<PreparedChunk> Prepare(MysqlConnection& connection, const TableM
   for (size_t i = 0; i < table.columns.size(); ++i) {
     sql += (i ? ", " : "") + SelectExpression(table.columns[i]);
   }
-  sql += " FROM " + QuoteIdentifier(table.schema) + "." + QuoteIdentifier(table.table);
+  sql += " FROM " + QuoteMysqlIdentifier(table.schema) + "." + QuoteMysqlIdentifier(table.table);
   if (!table.primary_key.empty()) {
     if (continuing) sql += " WHERE " + KeysetCondition(table);
     sql += " ORDER BY ";
     for (size_t i = 0; i < table.primary_key.size(); ++i) {
-      sql += (i ? ", " : "") + QuoteIdentifier(table.columns[table.primary_key[i]].name);
+      sql += (i ? ", " : "") + QuoteMysqlIdentifier(table.columns[table.primary_key[i]].name);
     }
     sql += " LIMIT ?";
   }

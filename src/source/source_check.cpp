@@ -140,15 +140,6 @@ std::string QuoteString(std::string_view text) {
   return out + "'";
 }
 
-std::string QuoteIdentifier(std::string_view name) {
-  std::string out = "`";
-  for (const char c : name) {
-    if (c == '`') out += c;
-    out += c;
-  }
-  return out + "`";
-}
-
 // CURRENT_USER() ("dms_remote@127.0.0.1") as a GRANT's account:
 // 'dms_remote'@'127.0.0.1'. The host starts after the last '@' (user names
 // may contain '@', host names may not).
@@ -350,14 +341,14 @@ std::vector<SourceCheckItem> CheckGrants(const UserGrants& grants, const std::st
       if (grants.CanSelectTable(table.schema, table.name)) ++readable;
     }
     if (whole_schema) {
-      granted.push_back(QuoteIdentifier(schema) + ".*");
+      granted.push_back(QuoteMysqlIdentifier(schema) + ".*");
     } else if (tables > 0 && readable == tables) {
       granted.push_back("each of the " + std::to_string(tables) + " tables of " +
-                        QuoteIdentifier(schema));
+                        QuoteMysqlIdentifier(schema));
     } else {
-      missing.push_back(QuoteIdentifier(schema) + ".*");
+      missing.push_back(QuoteMysqlIdentifier(schema) + ".*");
       if (!fix.empty()) fix += " ";
-      fix += "GRANT SELECT ON " + QuoteIdentifier(schema) + ".* TO " + account + ";";
+      fix += "GRANT SELECT ON " + QuoteMysqlIdentifier(schema) + ".* TO " + account + ";";
     }
   }
   if (schemas.empty()) {
@@ -384,7 +375,7 @@ std::vector<SourceCheckItem> CheckTables(const TableFilter& filter,
   std::vector<SourceCheckItem> items;
   if (!missing_database.empty()) {
     items.push_back(Fail("tables",
-                         "the database " + QuoteIdentifier(missing_database) +
+                         "the database " + QuoteMysqlIdentifier(missing_database) +
                              " (source.database) does not exist on the server",
                          "correct source.database (FUTUREIM_SOURCE_DATABASE), or create the "
                          "database"));

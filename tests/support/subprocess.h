@@ -13,6 +13,18 @@
 
 namespace futureim::testing {
 
+// In a forked child: adds `extra_env` to the environment and execs `argv`;
+// never returns (exit 127 when the program cannot be run).
+[[noreturn]] inline void ExecWithEnvironment(const std::vector<std::string>& argv,
+                                             const std::map<std::string, std::string>& extra_env) {
+  for (const auto& [name, value] : extra_env) ::setenv(name.c_str(), value.c_str(), 1);
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  ::execvp(args[0], args.data());
+  ::_exit(127);
+}
+
 struct ProcessResult {
   int exit_code = -1;  // -signal when killed by a signal
   std::string out;
@@ -35,12 +47,7 @@ inline ProcessResult RunProcess(const std::vector<std::string>& argv,
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
-    for (const auto& [name, value] : extra_env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+    ExecWithEnvironment(argv, extra_env);
   }
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);
@@ -89,12 +96,7 @@ inline pid_t SpawnProcess(const std::vector<std::string>& argv,
       ::dup2(log, 1);
       ::dup2(log, 2);
     }
-    for (const auto& [name, value] : extra_env) ::setenv(name.c_str(), value.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+    ExecWithEnvironment(argv, extra_env);
   }
   return pid;
 }

@@ -14,17 +14,15 @@
 #include "replicate/replication_task.h"
 #include "replicate/replication_verifier.h"
 #include "source/mysql_connection.h"
-#include "support/private_mariadb.h"
+#include "support/mariadb_suite.h"
 #include "support/temp_dir.h"
 
 namespace futureim::testing {
 
-class ReplicationFixture : public ::testing::Test {
+class ReplicationFixture : public PrivateMariadbSuite {
  protected:
-  static void SetUpTestSuite() { server_ = std::make_unique<PrivateMariadb>(); }
-  static void TearDownTestSuite() { server_.reset(); }
-
   void SetUp() override {
+    PrivateMariadbSuite::SetUp();
     auto root = Root();
     root.Execute("DROP DATABASE IF EXISTS ecommerce");
     root.Execute("CREATE DATABASE ecommerce");
@@ -62,7 +60,6 @@ class ReplicationFixture : public ::testing::Test {
     return report.ToJson().dump(1);
   }
 
-  static inline std::unique_ptr<PrivateMariadb> server_;
   TempDir lake_{"futureim-lake"};
 };
 

@@ -22,8 +22,8 @@
 #include "source/mysql_connection.h"
 #include "support/binlog_capture.h"
 #include "support/every_type_table.h"
+#include "support/mariadb_suite.h"
 #include "support/private_mariadb.h"
-#include "support/private_mariadb_test.h"
 
 namespace futureim {
 namespace {
@@ -79,7 +79,7 @@ std::string Hex(const std::string& bytes) {
          << "server has '" << *server << "', decoded '" << actual << "'";
 }
 
-class BinlogStreamTest : public testing::PrivateMariadbTest {
+class BinlogStreamTest : public testing::PrivateMariadbSuite {
  protected:
   static MysqlConnection Store() {
     auto connection = MysqlConnection::Connect(Server().StoreUser());

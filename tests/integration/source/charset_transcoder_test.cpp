@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "source/mysql_connection.h"
-#include "support/private_mariadb_test.h"
+#include "support/mariadb_suite.h"
 
 namespace futureim {
 namespace {
@@ -36,7 +36,7 @@ std::string HexLiteral(const std::string& bytes) {
   return out + "'";
 }
 
-class CharsetTranscoderServerTest : public testing::PrivateMariadbTest {};
+class CharsetTranscoderServerTest : public testing::PrivateMariadbSuite {};
 
 TEST_F(CharsetTranscoderServerTest, AgreesWithTheServersConvert) {
   auto store = MysqlConnection::Connect(Server().StoreUser());

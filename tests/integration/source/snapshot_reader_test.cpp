@@ -20,7 +20,7 @@
 #include "source/source_schema_reader.h"
 #include "support/binlog_capture.h"
 #include "support/every_type_table.h"
-#include "support/private_mariadb_test.h"
+#include "support/mariadb_suite.h"
 
 namespace futureim {
 namespace {
@@ -32,7 +32,7 @@ using source::SnapshotReader;
 using source::TableMap;
 namespace cv = source::column_value;
 
-class SnapshotReaderTest : public testing::PrivateMariadbTest {
+class SnapshotReaderTest : public testing::PrivateMariadbSuite {
  protected:
   static MysqlConnection Store() { return MysqlConnection::Connect(Server().StoreUser()); }
 

@@ -14,8 +14,8 @@
 #include "source/mysql_connection.h"
 #include "support/binlog_capture.h"
 #include "support/every_type_table.h"
+#include "support/mariadb_suite.h"
 #include "support/private_mariadb.h"
-#include "support/private_mariadb_test.h"
 
 namespace futureim {
 namespace {
@@ -26,7 +26,7 @@ using source::SourceSchemaReader;
 using source::TableMap;
 using testing::PrivateMariadb;
 
-class SourceSchemaReaderTest : public testing::PrivateMariadbTest {
+class SourceSchemaReaderTest : public testing::PrivateMariadbSuite {
  protected:
   // Creates `table` with `create`, inserts `insert`, and returns the TABLE_MAP
   // the insert was logged with.

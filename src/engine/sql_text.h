@@ -5,9 +5,10 @@
 #include <string_view>
 #include <vector>
 
-namespace futureim::query {
+namespace futureim::engine {
 
-// Quoting for SQL this library writes itself (view definitions, settings).
+// Quoting for DuckDB SQL that this program writes itself (view definitions,
+// COPY targets, settings).
 // User SQL is never assembled from pieces.
 
 // "name" with embedded quotes doubled.
@@ -17,4 +18,4 @@ std::string QuoteLiteral(std::string_view text);
 // ['a', 'b'] : a DuckDB list literal of the paths as strings.
 std::string PathListLiteral(const std::vector<std::filesystem::path>& paths);
 
-}  // namespace futureim::query
+}  // namespace futureim::engine

@@ -1,6 +1,6 @@
-#include "query/sql_text.h"
+#include "engine/sql_text.h"
 
-namespace futureim::query {
+namespace futureim::engine {
 namespace {
 
 std::string Quote(std::string_view text, char quote) {
@@ -28,4 +28,4 @@ std::string PathListLiteral(const std::vector<std::filesystem::path>& paths) {
   return list + "]";
 }
 
-}  // namespace futureim::query
+}  // namespace futureim::engine
