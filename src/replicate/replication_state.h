@@ -51,6 +51,23 @@ struct TableCounters {
   uint64_t changes() const { return inserts + updates + deletes + truncates; }
 };
 
+// A source foreign key whose ON DELETE action changes child rows. InnoDB
+// applies those actions inside the storage engine, so they never reach the
+// binlog: a reader that computes the current state of the child table must
+// apply them itself (a parent D at _seq S removes, or nulls the key of, every
+// child row referencing it whose last change has a _seq below S).
+struct ForeignKeyRule {
+  std::string name;
+  std::vector<std::string> columns;  // in the child (this) table
+  std::string parent_schema;
+  std::string parent_table;
+  std::vector<std::string> parent_columns;
+  std::string on_delete;  // "CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"
+  std::string on_update;
+
+  bool operator==(const ForeignKeyRule&) const = default;
+};
+
 struct TableProgress {
   std::string schema;
   std::string table;
@@ -61,6 +78,9 @@ struct TableProgress {
   // first file): what readers project the table to.
   std::vector<RawColumn> columns;
   std::vector<std::string> primary_key;
+  // The table's foreign keys as of its last (re)load; empty in manifests
+  // written before they were recorded.
+  std::vector<ForeignKeyRule> foreign_keys;
 
   std::string QualifiedName() const { return schema + "." + table; }
 };

@@ -38,6 +38,13 @@ TEST(ReplicationStateTest, JsonRoundTrip) {
   column.sql_type = "VARCHAR";
   table.columns.push_back(column);
   table.primary_key = {"order_id"};
+  table.foreign_keys.push_back(ForeignKeyRule{"fk_orders_customer",
+                                              {"customer_id"},
+                                              "ecommerce",
+                                              "customers",
+                                              {"customer_id"},
+                                              "CASCADE",
+                                              "RESTRICT"});
   state.tables["ecommerce.orders"] = table;
 
   const auto back = ReplicationState::FromJson(state.ToJson());
@@ -46,6 +53,7 @@ TEST(ReplicationStateTest, JsonRoundTrip) {
   EXPECT_EQ(HexDecode(back.tables.at("ecommerce.orders").load.after_key[0]),
             std::string("\x00\xff", 2));
   EXPECT_EQ(*back.position, (source::BinlogPosition{"mysql-bin.000002", 1234}));
+  EXPECT_EQ(back.tables.at("ecommerce.orders").foreign_keys, table.foreign_keys);
 }
 
 TEST(ReplicationStateTest, UnknownFormatIsRefused) {
