@@ -71,9 +71,11 @@ void FullLoader::LoadTable(const std::string& qualified_name) {
     // fails the snapshot's reads (error 1412) instead of going unnoticed.
     auto schema_connection = source::MysqlConnection::Connect(context_.options.endpoint);
     source::TableMap table_map;
+    std::vector<ForeignKeyRule> foreign_keys;
     try {
-      table_map =
-          source::SourceSchemaReader(schema_connection).ReadTable(progress.schema, progress.table);
+      source::SourceSchemaReader reader(schema_connection);
+      table_map = reader.ReadTable(progress.schema, progress.table);
+      foreign_keys = ReadForeignKeyRules(reader, progress.schema, progress.table);
     } catch (const source::SourceError& e) {
       if (e.code() != kNoSuchTable) throw;
       core::log::Warn("replication_table_gone", {{"table", qualified_name}});
@@ -136,6 +138,7 @@ void FullLoader::LoadTable(const std::string& qualified_name) {
           t.state = done ? TableState::kStreaming : TableState::kLoading;
           t.columns = schema.columns;
           t.primary_key = schema.primary_key;
+          t.foreign_keys = foreign_keys;
           t.counters.rows_loaded += rows;
           t.counters.last_commit_at_us = WallClockMicros();
           const ConversionWarnings warnings = writer.TakeWarnings();
