@@ -38,7 +38,9 @@ bool ChangesRows(const ForeignKeyRule& rule) {
 
 // CTE names per table index: changes, state, after own cascades, gone
 // events, truncate markers, reloaded keys.
-std::string Cte(const char* kind, size_t index) { return "_" + std::string(kind) + std::to_string(index); }
+std::string Cte(const char* kind, size_t index) {
+  return "_" + std::string(kind) + std::to_string(index);
+}
 
 }  // namespace
 
@@ -225,7 +227,7 @@ std::string RawCurrentState::Select(const std::string& schema, const std::string
         for (const auto& column : fk.columns) null_when[column].push_back(name);
       }
     }
-    const std::string removed_at = removed.empty() ? "CAST(NULL AS BIGINT)"
+    const std::string removed_at = removed.empty()       ? "CAST(NULL AS BIGINT)"
                                    : removed.size() == 1 ? removed[0]
                                                          : "least(" + Join(removed, ", ") + ")";
     ctes.push_back(a + " AS (SELECT *, " + removed_at + " AS _removed FROM (" + with_cuts +
@@ -248,8 +250,7 @@ std::string RawCurrentState::Select(const std::string& schema, const std::string
         for (const auto& column : ref->second) child_cols.push_back("x." + QuoteIdentifier(column));
         events = "SELECT * FROM (" + events + ") UNION SELECT " + Join(child_cols, ", ") +
                  ", gp._gone FROM " + a + " AS x JOIN " + g + " AS gp ON " +
-                 ColumnsEqual("gp", fk.parent_columns, "x", fk.columns) +
-                 " AND gp._gone > x._seq";
+                 ColumnsEqual("gp", fk.parent_columns, "x", fk.columns) + " AND gp._gone > x._seq";
         break;  // one recursive term; further self cascades are joined below as cuts
       }
       ctes.push_back(g + " AS (" + events + ")");
@@ -290,8 +291,7 @@ std::string RawCurrentState::Select(const std::string& schema, const std::string
       cut_columns.push_back("_removed");
       final_select = "SELECT * EXCLUDE (" + Join(cut_columns, ", ") + ")" +
                      (replaced.empty() ? "" : " REPLACE (" + Join(replaced, ", ") + ")") +
-                     " FROM (" + with_self + " FROM " + a + " AS x) WHERE " +
-                     Join(keep, " AND ");
+                     " FROM (" + with_self + " FROM " + a + " AS x) WHERE " + Join(keep, " AND ");
     }
   }
   return std::string(recursive ? "WITH RECURSIVE " : "WITH ") + Join(ctes, ", ") + " " +

@@ -99,8 +99,7 @@ TEST_F(ReplicationStressTest, ATwoMillionRowTransactionArrivesWholeInUnder512MB)
     EXPECT_TRUE(inserts == 0 || inserts == 2'000'000) << "a partial commit: " << inserts;
   }
   EXPECT_LT(peak_kib, 512L * 1024) << "peak RSS " << peak_kib / 1024 << " MiB";
-  std::cout << "2M-row transaction: peak RSS of futureim replicate " << peak_kib / 1024
-            << " MiB\n";
+  std::cout << "2M-row transaction: peak RSS of futureim replicate " << peak_kib / 1024 << " MiB\n";
 
   const auto verify = Futureim({"verify", "--json"});
   ASSERT_EQ(verify.exit_code, 0) << verify.out << verify.err;
@@ -117,9 +116,8 @@ TEST_F(ReplicationStressTest, AKilledReplicationConnectionReconnectsAndLosesNoth
   auto db = Store();
   db.Execute("CREATE TABLE ecommerce.events (id INT PRIMARY KEY, note VARCHAR(20))");
   const pid_t replicator = Spawn({"replicate"});
-  ASSERT_TRUE(WaitForManifest(60s, [](const auto& state) {
-    return Streaming(state, "ecommerce.events");
-  }));
+  ASSERT_TRUE(
+      WaitForManifest(60s, [](const auto& state) { return Streaming(state, "ecommerce.events"); }));
   int next = 0;
   auto insert_batch = [&] {
     db.Execute("BEGIN");
@@ -147,6 +145,13 @@ TEST_F(ReplicationStressTest, AKilledReplicationConnectionReconnectsAndLosesNoth
     insert_batch();  // written while the replicator is cut off
   }
   const auto verify = Futureim({"verify", "--json", "--wait", "60"});
+  // `futureim status` shows the running task and the table's figures.
+  const auto status = nlohmann::json::parse(Futureim({"status", "--json"}).out)["replication"];
+  EXPECT_TRUE(status["configured"].get<bool>()) << status.dump();
+  EXPECT_TRUE(status["running"].get<bool>()) << status.dump();
+  ASSERT_EQ(status["tables"].size(), 1u) << status.dump();
+  EXPECT_EQ(status["tables"][0]["state"], "streaming");
+  EXPECT_EQ(status["tables"][0]["changes_applied"], 1200);
   int exit_code = 0;
   StopAndPeakRssKib(replicator, &exit_code);
   EXPECT_EQ(exit_code, 0) << "the replicator must survive a dropped connection";

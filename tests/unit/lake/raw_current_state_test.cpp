@@ -19,8 +19,8 @@ using ::testing::IsEmpty;
 ForeignKeyRule Rule(const std::string& name, std::vector<std::string> columns,
                     const std::string& parent, std::vector<std::string> parent_columns,
                     const std::string& on_delete) {
-  return {name, std::move(columns), "shop", parent, std::move(parent_columns), on_delete,
-          "RESTRICT"};
+  return {name,      std::move(columns), "shop", parent, std::move(parent_columns),
+          on_delete, "RESTRICT"};
 }
 
 class RawCurrentStateTest : public ::testing::Test {
@@ -39,11 +39,10 @@ class RawCurrentStateTest : public ::testing::Test {
   // "id:ref" of the current rows, by id.
   std::vector<std::string> Current(const RawCurrentState& state, const std::string& table) {
     std::vector<std::string> out;
-    for (const auto& row :
-         connection_
-             .Query("SELECT id, coalesce(CAST(ref AS VARCHAR), 'NULL') FROM (" +
-                    state.Select("shop", table) + ") ORDER BY id")
-             .FetchAllAsText()) {
+    for (const auto& row : connection_
+                               .Query("SELECT id, coalesce(CAST(ref AS VARCHAR), 'NULL') FROM (" +
+                                      state.Select("shop", table) + ") ORDER BY id")
+                               .FetchAllAsText()) {
       out.push_back(*row[0] + ":" + *row[1]);
     }
     return out;
@@ -127,9 +126,8 @@ TEST_F(RawCurrentStateTest, SelfReferenceCascadeRemovesTheWholeSubtree) {
   EXPECT_THAT(Current(state, "tree"), ElementsAre("5:NULL", "6:5"));
   // And a child table of the tree loses the rows of every removed node.
   Changes("leaf", "(1, 4, '', 'L', 7), (2, 6, '', 'L', 8)");
-  RawCurrentState with_leaf(
-      {Table("tree", {Rule("fk_up", {"ref"}, "tree", {"id"}, "CASCADE")}),
-       Table("leaf", {Rule("fk_leaf", {"ref"}, "tree", {"id"}, "CASCADE")})});
+  RawCurrentState with_leaf({Table("tree", {Rule("fk_up", {"ref"}, "tree", {"id"}, "CASCADE")}),
+                             Table("leaf", {Rule("fk_leaf", {"ref"}, "tree", {"id"}, "CASCADE")})});
   EXPECT_THAT(Current(with_leaf, "leaf"), ElementsAre("2:6"));
 }
 
@@ -155,17 +153,17 @@ TEST_F(RawCurrentStateTest, CompositeKeysAndSeveralRulesPerTable) {
       "INSERT INTO other VALUES (7, 'L', 1), (7, 'D', 11);"
       "CREATE TABLE child (id INTEGER, pa INTEGER, pb INTEGER, o INTEGER, _op VARCHAR, _seq "
       "BIGINT);"
-      "INSERT INTO child VALUES (1, 1, 1, 7, 'L', 3), (2, 1, 2, NULL, 'L', 4), (3, 1, 1, NULL, 'L', "
+      "INSERT INTO child VALUES (1, 1, 1, 7, 'L', 3), (2, 1, 2, NULL, 'L', 4), (3, 1, 1, NULL, "
+      "'L', "
       "5);");
-  RawCurrentState state(
-      {{"shop", "pk2", {"a", "b"}, {}, "pk2"},
-       {"shop", "other", {"id"}, {}, "other"},
-       {"shop",
-        "child",
-        {"id"},
-        {Rule("fk_pair", {"pa", "pb"}, "pk2", {"a", "b"}, "CASCADE"),
-         Rule("fk_other", {"o"}, "other", {"id"}, "SET NULL")},
-        "child"}});
+  RawCurrentState state({{"shop", "pk2", {"a", "b"}, {}, "pk2"},
+                         {"shop", "other", {"id"}, {}, "other"},
+                         {"shop",
+                          "child",
+                          {"id"},
+                          {Rule("fk_pair", {"pa", "pb"}, "pk2", {"a", "b"}, "CASCADE"),
+                           Rule("fk_other", {"o"}, "other", {"id"}, "SET NULL")},
+                          "child"}});
   const auto rows = connection_
                         .Query("SELECT id, coalesce(CAST(o AS VARCHAR), 'NULL') FROM (" +
                                state.Select("shop", "child") + ") ORDER BY id")
