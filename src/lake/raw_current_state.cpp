@@ -208,23 +208,30 @@ std::string RawCurrentState::Select(const std::string& schema, const std::string
 
     // Rules to other tables first: they decide which rows the table's own
     // cascades remove, which its self references then see as gone.
-    std::vector<std::string> cut_columns, removed, self_cascade, nulled;
+    std::vector<std::string> cut_columns, removed;
     std::map<std::string, std::vector<std::string>> null_when;  // column → cut names
+    // Adds rule r's cut as a column of `select`; a CASCADE cut goes to
+    // `cascades`, a SET NULL cut nulls the rule's columns.
+    auto add_cut = [&](size_t r, bool self, std::string& select,
+                       std::vector<std::string>& cascades) {
+      const auto& fk = fks[r];
+      const std::string name = "_cut" + std::to_string(r);
+      select += ", " + cut(r, self) + " AS " + name;
+      cut_columns.push_back(name);
+      if (fk.on_delete == "CASCADE") {
+        cascades.push_back(name);
+      } else {
+        for (const auto& column : fk.columns) null_when[column].push_back(name);
+      }
+    };
     std::string with_cuts = "SELECT x.*";
     std::vector<size_t> self_rules;
     for (const size_t r : t.rules) {
       const auto& fk = fks[r];
       if (Key(fk.parent_schema, fk.parent_table) == key) {
         self_rules.push_back(r);
-        continue;
-      }
-      const std::string name = "_cut" + std::to_string(r);
-      with_cuts += ", " + cut(r, false) + " AS " + name;
-      cut_columns.push_back(name);
-      if (fk.on_delete == "CASCADE") {
-        removed.push_back(name);
       } else {
-        for (const auto& column : fk.columns) null_when[column].push_back(name);
+        add_cut(r, false, with_cuts, removed);
       }
     }
     const std::string removed_at = removed.empty()       ? "CAST(NULL AS BIGINT)"
@@ -268,17 +275,7 @@ std::string RawCurrentState::Select(const std::string& schema, const std::string
       // The target: apply self rules, drop removed rows, null SET NULL columns.
       std::string with_self = "SELECT x.*";
       std::vector<std::string> self_removed;
-      for (const size_t r : self_rules) {
-        const auto& fk = fks[r];
-        const std::string name = "_cut" + std::to_string(r);
-        with_self += ", " + cut(r, true) + " AS " + name;
-        cut_columns.push_back(name);
-        if (fk.on_delete == "CASCADE") {
-          self_removed.push_back(name);
-        } else {
-          for (const auto& column : fk.columns) null_when[column].push_back(name);
-        }
-      }
+      for (const size_t r : self_rules) add_cut(r, true, with_self, self_removed);
       std::vector<std::string> keep = {"_removed IS NULL"};
       for (const auto& name : self_removed) keep.push_back(name + " IS NULL");
       std::vector<std::string> replaced;
