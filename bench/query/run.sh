@@ -19,7 +19,8 @@ shift || true
 scales=("$@")
 [ ${#scales[@]} -gt 0 ] || scales=(1)
 repeat="${REPEAT:-20}"
-binary="$root/$build/src/cli/futureim"
+case "$build" in /*) ;; *) build="$root/$build" ;; esac
+binary="$build/src/cli/futureim"
 [ -x "$binary" ] || { echo "no futureim binary at $binary: build it first" >&2; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/futureim-bench-query-XXXXXX")"
@@ -60,7 +61,7 @@ for scale in "${scales[@]}"; do
   "$binary" --log-level warn replicate --resnapshot --until-caught-up >/dev/null
   end=$(date +%s.%N)
   echo "scale $scale: replicated in $(echo "$end - $start" | bc) s; lake $(du -sh "$FUTUREIM_WORKDIR/lake" | cut -f1)"
-  "$binary" --log-level warn crawl | grep -E '^\| (table|raw\.(orders|order_items|products|customers)) ' || true
+  "$binary" --log-level warn crawl | grep -E '^(table|raw\.(orders|order_items|products|customers)) ' || true
   for entry in "${queries[@]}"; do
     name="${entry%%|*}"
     sql="${entry#*|}"

@@ -151,6 +151,7 @@ TEST_F(LakeKeyRotationTest, SurvivesSigkillAtAnyMomentOfTheBinary) {
   ASSERT_EQ(testing::RunProcess({testing::FutureimBinary(), "init"}, env).exit_code, 0);
   std::mt19937 random(7);
   int killed = 0;
+  int mid_rotation = 0;  // kills that left both keys in the store
   for (int attempt = 0; attempt < 6; ++attempt) {
     const pid_t pid = testing::SpawnProcess({testing::FutureimBinary(), "lake", "rotate-key"}, env,
                                             (dir_.path() / "rotate.log").string());
@@ -164,6 +165,7 @@ TEST_F(LakeKeyRotationTest, SurvivesSigkillAtAnyMomentOfTheBinary) {
     const auto store = core::KeyStore::Open(store_->file());
     const auto current = *store.Get(kLakeKeySecret);
     const auto previous = store.Get(kPreviousLakeKeySecret);
+    if (previous) ++mid_rotation;
     const std::string current_name = KeyName();
     const std::string previous_name = KeyName();
     RegisterParquetKey(connection_, current_name, current);
@@ -180,6 +182,7 @@ TEST_F(LakeKeyRotationTest, SurvivesSigkillAtAnyMomentOfTheBinary) {
     }
   }
   EXPECT_GT(killed, 0) << "no run was interrupted: the test proved nothing";
+  EXPECT_GT(mid_rotation, 0) << "no kill landed inside a rotation";
   const auto finish =
       testing::RunProcess({testing::FutureimBinary(), "lake", "rotate-key"}, env);
   ASSERT_EQ(finish.exit_code, 0) << finish.err;
