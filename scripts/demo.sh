@@ -55,7 +55,7 @@ echo "== query the lake (read-only SQL over the raw tier's current state) =="
 echo "== catalog: every tier's tables, partitions, rows, sizes, freshness =="
 "$futureim" crawl
 
-echo "== DDL so Trino reads the lake in place (first table) =="
+echo "== DDL so Trino reads the lake in place (first lines) =="
 "$futureim" catalog ddl --dialect trino | sed -n '1,30p'
 
 echo "== status =="

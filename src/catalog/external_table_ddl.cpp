@@ -155,7 +155,7 @@ std::string CreateTable(const CatalogTable& table, SqlDialect dialect,
                         const std::vector<std::pair<std::string, std::string>>& partitions,
                         const std::string& location) {
   const bool trino = dialect == SqlDialect::kTrino;
-  std::string sql = trino                          ? "CREATE TABLE IF NOT EXISTS "
+  std::string sql = trino                           ? "CREATE TABLE IF NOT EXISTS "
                     : dialect == SqlDialect::kSpark ? "CREATE TABLE IF NOT EXISTS "
                                                     : "CREATE EXTERNAL TABLE IF NOT EXISTS ";
   sql += QualifiedName(table, dialect) + " (\n";
@@ -163,7 +163,8 @@ std::string CreateTable(const CatalogTable& table, SqlDialect dialect,
   // only in PARTITIONED BY; Spark's USING tables in the list, named again in
   // PARTITIONED BY.
   auto listed = columns;
-  if (dialect != SqlDialect::kAthena) listed.insert(listed.end(), partitions.begin(), partitions.end());
+  if (dialect != SqlDialect::kAthena)
+    listed.insert(listed.end(), partitions.begin(), partitions.end());
   for (size_t i = 0; i < listed.size(); ++i) {
     sql += "  " + Quote(listed[i].first, dialect) + " " + listed[i].second +
            (i + 1 < listed.size() ? ",\n" : "\n");
@@ -220,8 +221,8 @@ std::optional<SqlDialect> ParseSqlDialect(std::string_view name) {
 std::optional<std::string> ExternalColumnType(std::string_view lake_type, SqlDialect dialect) {
   const std::string type = Upper(lake_type);
   if (type.ends_with("[]")) {
-    const auto element = ExternalColumnType(std::string_view(type).substr(0, type.size() - 2),
-                                            dialect);
+    const auto element =
+        ExternalColumnType(std::string_view(type).substr(0, type.size() - 2), dialect);
     if (!element) return std::nullopt;
     return ArrayOf(*element, dialect);
   }
@@ -238,8 +239,8 @@ std::optional<std::string> ExternalColumnType(std::string_view lake_type, SqlDia
 
 std::string ExternalTableDdl(const CatalogTable& table, SqlDialect dialect,
                              std::string_view location_root) {
-  const std::string header = "-- " + table.view + " (" + table.tier + "): " +
-                             std::to_string(table.rows) + " rows in " +
+  const std::string header = "-- " + table.view + " (" + table.tier +
+                             "): " + std::to_string(table.rows) + " rows in " +
                              std::to_string(table.files) + " files\n";
   const std::string skipped = "-- skipped " + table.view + ": ";
   if (table.columns.empty()) {
@@ -249,7 +250,7 @@ std::string ExternalTableDdl(const CatalogTable& table, SqlDialect dialect,
   std::vector<std::pair<std::string, std::string>> partitions;
   for (const auto& column : table.columns) {
     const auto type = column.partition
-                          ? std::optional<std::string>(dialect == SqlDialect::kTrino ? "varchar"
+                          ? std::optional<std::string>(dialect == SqlDialect::kTrino   ? "varchar"
                                                        : dialect == SqlDialect::kSpark ? "STRING"
                                                                                        : "string")
                           : ExternalColumnType(column.type, dialect);
@@ -269,7 +270,8 @@ std::string ExternalTableDdl(const CatalogTable& table, SqlDialect dialect,
     ddl += "-- points at run " + table.current_run +
            "; after a new run, run `futureim catalog ddl` again or set the new location\n";
   }
-  ddl += CreateTable(table, dialect, columns, partitions, LocationFor(location_root, table, dialect));
+  ddl +=
+      CreateTable(table, dialect, columns, partitions, LocationFor(location_root, table, dialect));
   if (!partitions.empty()) ddl += PartitionDiscovery(table, dialect);
   return ddl;
 }
@@ -285,7 +287,8 @@ std::string LakeDdl(const LakeCatalog& catalog, SqlDialect dialect,
                                                      : "CREATE DATABASE IF NOT EXISTS ") +
            Quote(schema, dialect) + ";\n";
   }
-  for (const auto& table : catalog.tables) ddl += "\n" + ExternalTableDdl(table, dialect, location_root);
+  for (const auto& table : catalog.tables)
+    ddl += "\n" + ExternalTableDdl(table, dialect, location_root);
   return ddl;
 }
 

@@ -34,7 +34,6 @@ std::string ExternalTableDdl(const CatalogTable& table, SqlDialect dialect,
                              std::string_view location_root);
 
 // Every table of the catalog, grouped by schema, each schema created first.
-std::string LakeDdl(const LakeCatalog& catalog, SqlDialect dialect,
-                    std::string_view location_root);
+std::string LakeDdl(const LakeCatalog& catalog, SqlDialect dialect, std::string_view location_root);
 
 }  // namespace futureim::catalog

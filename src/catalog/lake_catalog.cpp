@@ -33,14 +33,10 @@ json PartitionToJson(const CatalogPartition& partition) {
 }
 
 json TableToJson(const CatalogTable& table) {
-  json out = {{"tier", table.tier},
-              {"view", table.view},
-              {"name", table.name},
-              {"location", table.location},
-              {"rows", table.rows},
-              {"files", table.files},
-              {"bytes", table.bytes},
-              {"updated_us", table.updated_us},
+  json out = {{"tier", table.tier},          {"view", table.view},
+              {"name", table.name},          {"location", table.location},
+              {"rows", table.rows},          {"files", table.files},
+              {"bytes", table.bytes},        {"updated_us", table.updated_us},
               {"encrypted", table.encrypted}};
   if (!table.system.empty()) out["system"] = table.system;
   if (!table.schema.empty()) out["schema"] = table.schema;
@@ -75,7 +71,8 @@ CatalogTable TableFromJson(const json& in) {
   table.current_run = in.value("current_run", "");
   for (const auto& column : in.at("columns")) {
     table.columns.push_back({column.at("name").get<std::string>(),
-                             column.at("type").get<std::string>(), column.value("partition", false)});
+                             column.at("type").get<std::string>(),
+                             column.value("partition", false)});
   }
   table.primary_key = in.at("primary_key").get<std::vector<std::string>>();
   for (const auto& partition : in.at("partitions")) {
@@ -140,9 +137,7 @@ LakeCatalog LakeCatalog::FromJson(const json& json_catalog) {
   }
 }
 
-fs::path LakeCatalog::FilePath(const fs::path& root) {
-  return root / "_futureim" / "catalog.json";
-}
+fs::path LakeCatalog::FilePath(const fs::path& root) { return root / "_futureim" / "catalog.json"; }
 
 void LakeCatalog::Save(const fs::path& root) const {
   const fs::path file = FilePath(root);

@@ -197,8 +197,8 @@ class TierCrawl {
     }
   }
 
-  void CrawlRuns(LakeCatalog& catalog, const lake::RunTierLayout& tier, const std::string& tier_name,
-                 const std::string& system) {
+  void CrawlRuns(LakeCatalog& catalog, const lake::RunTierLayout& tier,
+                 const std::string& tier_name, const std::string& system) {
     const std::string view_schema = system.empty() ? tier_name : system;
     for (const std::string& name : tier.Tables()) {
       CatalogTable table;

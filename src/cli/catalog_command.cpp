@@ -44,7 +44,8 @@ std::string LocationRoot(CommandContext& context) {
     std::string prefix = config.GetString("lake.s3_prefix");
     while (prefix.starts_with("/")) prefix.erase(0, 1);
     while (prefix.ends_with("/")) prefix.pop_back();
-    return "s3://" + config.GetString("lake.s3_bucket") + "/" + (prefix.empty() ? "" : prefix + "/");
+    return "s3://" + config.GetString("lake.s3_bucket") + "/" +
+           (prefix.empty() ? "" : prefix + "/");
   }
   return "file://" + std::filesystem::absolute(LakeRoot(context)).lexically_normal().string() + "/";
 }
@@ -84,19 +85,18 @@ query::QueryResult TableOfTables(const LakeCatalog& catalog) {
   query::QueryResult result;
   const auto number = query::JsonKind::kNumber;
   const auto text = query::JsonKind::kString;
-  result.columns = {{"table", "VARCHAR", text},        {"tier", "VARCHAR", text},
-                    {"columns", "BIGINT", number},     {"rows", "BIGINT", number},
-                    {"files", "BIGINT", number},       {"size", "VARCHAR", text},
-                    {"partitions", "BIGINT", number},  {"updated", "VARCHAR", text},
-                    {"quality", "VARCHAR", text},      {"note", "VARCHAR", text}};
+  result.columns = {{"table", "VARCHAR", text},       {"tier", "VARCHAR", text},
+                    {"columns", "BIGINT", number},    {"rows", "BIGINT", number},
+                    {"files", "BIGINT", number},      {"size", "VARCHAR", text},
+                    {"partitions", "BIGINT", number}, {"updated", "VARCHAR", text},
+                    {"quality", "VARCHAR", text},     {"note", "VARCHAR", text}};
   for (const auto& table : catalog.tables) {
-    result.rows.push_back({table.view, table.tier, std::to_string(table.columns.size()),
-                           std::to_string(table.rows), std::to_string(table.files),
-                           HumanBytes(table.bytes), std::to_string(table.partitions.size()),
-                           UtcTime(table.updated_us), QualityText(table),
-                           (table.encrypted ? std::string("encrypted") : std::string()) +
-                               (table.encrypted && !table.error.empty() ? "; " : "") +
-                               table.error});
+    result.rows.push_back(
+        {table.view, table.tier, std::to_string(table.columns.size()), std::to_string(table.rows),
+         std::to_string(table.files), HumanBytes(table.bytes),
+         std::to_string(table.partitions.size()), UtcTime(table.updated_us), QualityText(table),
+         (table.encrypted ? std::string("encrypted") : std::string()) +
+             (table.encrypted && !table.error.empty() ? "; " : "") + table.error});
   }
   return result;
 }
@@ -141,8 +141,8 @@ void PrintTable(const CatalogTable& table, bool json) {
   std::cout << "  partitions:\n";
   for (const auto& partition : table.partitions) {
     std::cout << "    " << partition.name << "  " << partition.rows << " rows, " << partition.files
-              << " files, " << HumanBytes(partition.bytes) << (partition.current ? "  (current)" : "")
-              << "\n";
+              << " files, " << HumanBytes(partition.bytes)
+              << (partition.current ? "  (current)" : "") << "\n";
   }
 }
 
@@ -177,7 +177,8 @@ void AddCatalogCommands(CLI::App& app, CommandContext& context) {
   });
 
   auto* command = app.add_subcommand(
-      "catalog", "Show the stored catalog (from `futureim crawl`); print DDL for Athena/Trino/Spark");
+      "catalog",
+      "Show the stored catalog (from `futureim crawl`); print DDL for Athena/Trino/Spark");
   command->require_subcommand(1);
   auto* list = command->add_subcommand("list", "Every table of every tier");
   list->add_flag("--json", options->json, "Print JSON");
@@ -206,8 +207,8 @@ void AddCatalogCommands(CLI::App& app, CommandContext& context) {
     };
   });
 
-  auto* ddl = command->add_subcommand(
-      "ddl", "CREATE EXTERNAL TABLE statements for the lake's layout");
+  auto* ddl =
+      command->add_subcommand("ddl", "CREATE EXTERNAL TABLE statements for the lake's layout");
   ddl->add_option("--dialect", options->dialect, "athena, trino or spark")
       ->required()
       ->check(CLI::IsMember({"athena", "trino", "spark"}));

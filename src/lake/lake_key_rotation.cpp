@@ -43,8 +43,8 @@ std::vector<fs::path> EncryptedLakeFiles(const fs::path& lake_root) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(lake_root)) {
     const std::string name = entry.path().filename().string();
-    if (entry.is_regular_file() && !name.starts_with(".") && entry.path().extension() == ".parquet" &&
-        IsEncryptedParquetFile(entry.path())) {
+    if (entry.is_regular_file() && !name.starts_with(".") &&
+        entry.path().extension() == ".parquet" && IsEncryptedParquetFile(entry.path())) {
       files.push_back(entry.path());
     }
   }

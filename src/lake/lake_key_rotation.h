@@ -16,11 +16,11 @@ namespace futureim::lake {
 inline constexpr std::string_view kPreviousLakeKeySecret = "lake.encryption_key.previous";
 
 struct LakeKeyRotationReport {
-  size_t encrypted_files = 0;  // encrypted Parquet files found in the lake
-  size_t rotated = 0;          // re-encrypted by this run
-  size_t already_rotated = 0;  // already under the new key (a resumed rotation)
+  size_t encrypted_files = 0;    // encrypted Parquet files found in the lake
+  size_t rotated = 0;            // re-encrypted by this run
+  size_t already_rotated = 0;    // already under the new key (a resumed rotation)
   size_t stale_temporaries = 0;  // leftovers of an interrupted rotation, removed
-  bool resumed = false;        // an unfinished rotation was continued
+  bool resumed = false;          // an unfinished rotation was continued
 };
 
 // Re-encrypts every encrypted Parquet file of the lake at `lake_root` under a

@@ -3,13 +3,14 @@
 // a prod system), the stored catalog, and the crawl/catalog commands of the
 // real binary.
 
+#include "catalog/lake_crawler.h"
+
 #include <fstream>
 #include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "catalog/lake_crawler.h"
 #include "core/key_store.h"
 #include "lake/parquet_encryption.h"
 #include "replicate/replication_state.h"
@@ -30,8 +31,8 @@ void WriteRealManifest(const std::filesystem::path& lake_root) {
   state.commit = 3;
   state.committed_at_us = kOrdersCommitAt;
   state.next_seq = 13;
-  for (const auto& [table, key] : {std::pair{"orders", "order_id"},
-                                   std::pair{"customers", "customer_id"}}) {
+  for (const auto& [table, key] :
+       {std::pair{"orders", "order_id"}, std::pair{"customers", "customer_id"}}) {
     replicate::TableProgress progress;
     progress.schema = "ecommerce";
     progress.table = table;
@@ -105,9 +106,12 @@ TEST_F(LakeCrawlerTest, DescribesRawTablesFromCommittedFilesAndTheManifest) {
   std::vector<std::pair<std::string, std::string>> columns;
   for (const auto& column : orders.columns) columns.emplace_back(column.name, column.type);
   const std::vector<std::pair<std::string, std::string>> expected = {
-      {"order_id", "INTEGER"},   {"total", "DECIMAL(10,2)"},
-      {"note", "VARCHAR"},       {"_op", "VARCHAR"},
-      {"_commit_ts", "TIMESTAMP WITH TIME ZONE"}, {"_seq", "BIGINT"},
+      {"order_id", "INTEGER"},
+      {"total", "DECIMAL(10,2)"},
+      {"note", "VARCHAR"},
+      {"_op", "VARCHAR"},
+      {"_commit_ts", "TIMESTAMP WITH TIME ZONE"},
+      {"_seq", "BIGINT"},
       {"commit_date", "VARCHAR"}};
   EXPECT_EQ(columns, expected);
   EXPECT_TRUE(orders.columns.back().partition);
@@ -237,20 +241,25 @@ TEST_F(LakeCrawlerTest, CrawlAndCatalogCommandsOfTheBinary) {
   const auto athena =
       futureim({"catalog", "ddl", "--dialect", "athena", "--location", "s3://shop/lake"});
   ASSERT_EQ(athena.exit_code, 0) << athena.err;
-  EXPECT_NE(athena.out.find("LOCATION 's3://shop/lake/curated/orders/run=r2/';"),
-            std::string::npos)
+  EXPECT_NE(athena.out.find("LOCATION 's3://shop/lake/curated/orders/run=r2/';"), std::string::npos)
       << athena.out;
-  const auto s3 = testing::RunProcess(
-      {testing::FutureimBinary(), "catalog", "ddl", "--dialect", "spark"},
-      {{"FUTUREIM_WORKDIR", workdir.string()},
-       {"FUTUREIM_LAKE_BACKEND", "s3"},
-       {"FUTUREIM_LAKE_S3_BUCKET", "shop-lake"},
-       {"FUTUREIM_LAKE_S3_PREFIX", "/futureim/"}});
+  const auto s3 =
+      testing::RunProcess({testing::FutureimBinary(), "catalog", "ddl", "--dialect", "spark"},
+                          {{"FUTUREIM_WORKDIR", workdir.string()},
+                           {"FUTUREIM_LAKE_BACKEND", "s3"},
+                           {"FUTUREIM_LAKE_S3_BUCKET", "shop-lake"},
+                           {"FUTUREIM_LAKE_S3_PREFIX", "/futureim/"}});
   ASSERT_EQ(s3.exit_code, 0) << s3.err;
   EXPECT_NE(s3.out.find("LOCATION 's3a://shop-lake/futureim/raw/ecommerce/orders/';"),
             std::string::npos)
       << s3.out;
   EXPECT_EQ(futureim({"catalog", "ddl", "--dialect", "hive"}).exit_code, 2);
+
+  // query --repeat: the latency a long-running process sees, for bench/query.
+  const auto timed = futureim({"query", "--repeat", "3", "SELECT count(*) FROM raw.orders"});
+  ASSERT_EQ(timed.exit_code, 0) << timed.err;
+  EXPECT_NE(timed.out.find("7"), std::string::npos) << timed.out;
+  EXPECT_NE(timed.err.find("latency over 3 runs: p50 "), std::string::npos) << timed.err;
 }
 
 }  // namespace

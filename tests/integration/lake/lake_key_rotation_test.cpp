@@ -2,6 +2,8 @@
 // an interrupted rotation resumed, the real binary SIGKILLed at random
 // moments, and the errors for a missing or wrong key.
 
+#include "lake/lake_key_rotation.h"
+
 #include <csignal>
 #include <fstream>
 #include <random>
@@ -13,7 +15,6 @@
 
 #include "core/key_store.h"
 #include "engine/duckdb.h"
-#include "lake/lake_key_rotation.h"
 #include "lake/local_object_store.h"
 #include "lake/parquet_encryption.h"
 #include "lake/tier_layout.h"
@@ -51,10 +52,10 @@ class LakeKeyRotationTest : public ::testing::Test {
     for (int i = 0; i < count; ++i) {
       const std::string table = "t" + std::to_string(i);
       fs::create_directories(curated.RunDir(table, "r1"));
-      CopyToEncryptedParquet(connection_,
-                             "SELECT range AS id, 'row ' || range AS label FROM range(" +
-                                 std::to_string(rows) + ")",
-                             curated.RunDir(table, "r1") / "part-0.parquet", "writer");
+      CopyToEncryptedParquet(
+          connection_,
+          "SELECT range AS id, 'row ' || range AS label FROM range(" + std::to_string(rows) + ")",
+          curated.RunDir(table, "r1") / "part-0.parquet", "writer");
       std::ofstream(curated.CurrentPointerPath(table)) << "r1\n";
     }
     plaintext_ = lake_root_ / "raw" / "plain.parquet";
@@ -109,10 +110,9 @@ TEST_F(LakeKeyRotationTest, ReEncryptsEveryFileAndReplacesTheKey) {
   RegisterParquetKey(connection_, "final", new_key);
   auto sum = connection_.Query(
       "SELECT sum(id), count(DISTINCT label) FROM " +
-      EncryptedParquetScan({(RunTierLayout::Curated(lake_root_).RunDir("t1", "r1") /
-                             "part-0.parquet")
-                                .string()},
-                           "final"));
+      EncryptedParquetScan(
+          {(RunTierLayout::Curated(lake_root_).RunDir("t1", "r1") / "part-0.parquet").string()},
+          "final"));
   const auto row = sum.FetchAllAsText().at(0);
   EXPECT_EQ(row[0], "4950");
   EXPECT_EQ(row[1], "100");
@@ -183,8 +183,7 @@ TEST_F(LakeKeyRotationTest, SurvivesSigkillAtAnyMomentOfTheBinary) {
   }
   EXPECT_GT(killed, 0) << "no run was interrupted: the test proved nothing";
   EXPECT_GT(mid_rotation, 0) << "no kill landed inside a rotation";
-  const auto finish =
-      testing::RunProcess({testing::FutureimBinary(), "lake", "rotate-key"}, env);
+  const auto finish = testing::RunProcess({testing::FutureimBinary(), "lake", "rotate-key"}, env);
   ASSERT_EQ(finish.exit_code, 0) << finish.err;
   const auto store = core::KeyStore::Open(store_->file());
   EXPECT_FALSE(store.Get(kPreviousLakeKeySecret));

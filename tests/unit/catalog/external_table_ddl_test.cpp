@@ -2,12 +2,13 @@
 // replicator writes (replicate/raw_table_schema.h), read back from a real
 // Parquet file as the crawler sees it.
 
+#include "catalog/external_table_ddl.h"
+
 #include <map>
 #include <set>
 
 #include <gtest/gtest.h>
 
-#include "catalog/external_table_ddl.h"
 #include "engine/duckdb.h"
 #include "replicate/raw_table_schema.h"
 #include "support/temp_dir.h"
@@ -97,8 +98,8 @@ TEST(ExternalTableDdlTest, RunTablesPointAtTheCurrentRunWithoutPartitions) {
   table.location = "prod/demand_insights_engine/customer_segments/run=r2/";
   table.current_run = "r2";
   table.encrypted = true;
-  table.columns = {{"customer_id", "BIGINT", false}, {"segment", "VARCHAR", false},
-                   {"photo", "BLOB", false}};
+  table.columns = {
+      {"customer_id", "BIGINT", false}, {"segment", "VARCHAR", false}, {"photo", "BLOB", false}};
   const std::string ddl = ExternalTableDdl(table, SqlDialect::kTrino, "file:///var/lake/");
   EXPECT_NE(ddl.find("-- points at run r2"), std::string::npos) << ddl;
   EXPECT_NE(ddl.find("-- its files are encrypted"), std::string::npos) << ddl;
@@ -124,9 +125,9 @@ TEST(ExternalTableDdlTest, QuotesIdentifiersAndLiterals) {
 }
 
 TEST(ExternalTableDdlTest, UnreadableTypesAndEmptyTablesBecomeComments) {
-  for (const char* type : {"HUGEINT", "UBIGINT", "UINTEGER", "UUID", "INTERVAL", "TIME",
-                           "STRUCT(a INTEGER)", "MAP(VARCHAR, INTEGER)", "DECIMAL(39,0)",
-                           "DECIMAL(12)", "DECIMAL(x,2)"}) {
+  for (const char* type :
+       {"HUGEINT", "UBIGINT", "UINTEGER", "UUID", "INTERVAL", "TIME", "STRUCT(a INTEGER)",
+        "MAP(VARCHAR, INTEGER)", "DECIMAL(39,0)", "DECIMAL(12)", "DECIMAL(x,2)"}) {
     for (auto dialect : {SqlDialect::kAthena, SqlDialect::kTrino, SqlDialect::kSpark}) {
       EXPECT_FALSE(ExternalColumnType(type, dialect)) << type;
     }
@@ -158,8 +159,9 @@ TEST(ExternalTableDdlTest, LakeDdlCreatesEachSchemaOnce) {
   EXPECT_EQ(ddl.find("CREATE SCHEMA"), ddl.rfind("CREATE SCHEMA")) << ddl;
   EXPECT_NE(ddl.find("\"raw\".\"orders\""), std::string::npos);
   EXPECT_NE(ddl.find("\"raw\".\"customers\""), std::string::npos);
-  EXPECT_NE(LakeDdl(catalog, SqlDialect::kSpark, "s3://b/").find("CREATE DATABASE IF NOT EXISTS `raw`;"),
-            std::string::npos);
+  EXPECT_NE(
+      LakeDdl(catalog, SqlDialect::kSpark, "s3://b/").find("CREATE DATABASE IF NOT EXISTS `raw`;"),
+      std::string::npos);
 }
 
 TEST(ExternalTableDdlTest, ParsesDialects) {
@@ -215,7 +217,8 @@ std::vector<source::BinlogColumn> EverySourceColumn() {
     decimal.scale = scale;
     columns.push_back(decimal);
   }
-  for (auto type : {BinlogColumnType::kVarchar, BinlogColumnType::kString, BinlogColumnType::kBlob}) {
+  for (auto type :
+       {BinlogColumnType::kVarchar, BinlogColumnType::kString, BinlogColumnType::kBlob}) {
     auto text = SourceColumn(type, "text_" + std::to_string(static_cast<int>(type)));
     text.collation_id = 45;  // utf8mb4_general_ci
     columns.push_back(text);
@@ -247,7 +250,8 @@ Expected ExpectedFor(const replicate::RawColumn& column) {
     case RawValueKind::kUnsignedBigInt:
       return {"DECIMAL(20,0)", "decimal(20,0)"};
     case RawValueKind::kDecimal:
-      return {"DECIMAL(" + precision + "," + scale + ")", "decimal(" + precision + "," + scale + ")"};
+      return {"DECIMAL(" + precision + "," + scale + ")",
+              "decimal(" + precision + "," + scale + ")"};
     case RawValueKind::kWideDecimal:
     case RawValueKind::kText:
       return {"STRING", "varchar"};
@@ -305,7 +309,8 @@ TEST(ExternalTableDdlTest, MapsEveryRawTypeTheReplicatorWritesAsParquetReadsBack
         << column.name << " (" << type << ")";
     EXPECT_EQ(ExternalColumnType(type, SqlDialect::kTrino), expected.trino)
         << column.name << " (" << type << ")";
-    EXPECT_TRUE(ExternalColumnType(type, SqlDialect::kAthena)) << column.name << " (" << type << ")";
+    EXPECT_TRUE(ExternalColumnType(type, SqlDialect::kAthena))
+        << column.name << " (" << type << ")";
   }
   EXPECT_EQ(kinds.size(), 15u) << "a RawValueKind is not covered";
   EXPECT_EQ(ExternalColumnType(parquet_types.at("_op"), SqlDialect::kSpark), "STRING");
