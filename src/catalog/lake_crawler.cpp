@@ -227,6 +227,11 @@ class TierCrawl {
         partition.current = is_current;
         table.partitions.push_back(std::move(partition));
       }
+      const auto runs = tier.Runs(name);
+      if (current && std::find(runs.begin(), runs.end(), *current) == runs.end()) {
+        table.error = "the current-run pointer names run " + *current + ", which does not exist";
+        current.reset();
+      }
       if (current) {
         table.current_run = *current;
         table.location = RelativeDir(tier.RunDir(name, *current), lake_root_);

@@ -146,6 +146,15 @@ TEST_F(LakeCrawlerTest, DescribesRunsWithTheCurrentRunAndItsQuality) {
   EXPECT_DOUBLE_EQ(orders.quality->at("uniqueness").get<double>(), 0.87);
   EXPECT_GT(orders.updated_us, 0);
 
+  // A pointer to a run that is not there is reported, not followed.
+  const auto curated = lake::RunTierLayout::Curated(lake_root_);
+  std::filesystem::create_directories(curated.TableDir("ghost"));
+  std::ofstream(curated.CurrentPointerPath("ghost")) << "r9\n";
+  const auto with_ghost = LakeCrawler(lake_root_, key_).Crawl();
+  const auto& ghost = Table(with_ghost, "curated.ghost");
+  EXPECT_EQ(ghost.error, "the current-run pointer names run r9, which does not exist");
+  EXPECT_TRUE(ghost.current_run.empty());
+
   const auto& drafts = Table(catalog, "curated.drafts");
   EXPECT_EQ(drafts.error, "no published run yet");
   EXPECT_EQ(drafts.rows, 0u);
