@@ -23,18 +23,9 @@ case "$build" in /*) ;; *) build="$root/$build" ;; esac
 binary="$build/src/cli/futureim"
 [ -x "$binary" ] || { echo "no futureim binary at $binary: build it first" >&2; exit 1; }
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/futureim-bench-query-XXXXXX")"
-cleanup() {
-  "$root/scripts/mariadb-private.sh" stop "$work/mariadb" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# shellcheck disable=SC2086
-"$root/scripts/mariadb-private.sh" start "$work/mariadb" -- ${FUTUREIM_BENCH_MARIADBD_OPTIONS:-} >/dev/null
-# shellcheck disable=SC1091
-. "$work/mariadb/instance.env"
-target="mysql://$MARIADB_STORE_USER@127.0.0.1:$MARIADB_PORT/$MARIADB_DATABASE"
+bench_name=query
+# shellcheck source=bench/private_mariadb.sh
+. "$root/bench/private_mariadb.sh"
 
 # name|SQL: what a sales dashboard asks.
 queries=(

@@ -117,10 +117,10 @@ void PrintTable(const CatalogTable& table, bool json) {
     return;
   }
   std::cout << table.view << " (" << table.tier << ")\n"
-            << "  location:   " << table.location << "\n"
-            << "  rows:       " << table.rows << "\n"
-            << "  files:      " << table.files << " (" << HumanBytes(table.bytes) << ")\n"
-            << "  updated:    " << UtcTime(table.updated_us) << "\n";
+            << "  location:    " << table.location << "\n"
+            << "  rows:        " << table.rows << "\n"
+            << "  files:       " << table.files << " (" << HumanBytes(table.bytes) << ")\n"
+            << "  updated:     " << UtcTime(table.updated_us) << "\n";
   if (table.last_change_us != 0) {
     std::cout << "  last change: " << UtcTime(table.last_change_us) << " (source commit time)\n";
   }
@@ -130,9 +130,9 @@ void PrintTable(const CatalogTable& table, bool json) {
     for (const auto& column : table.primary_key) key += (key.empty() ? "" : ", ") + column;
     std::cout << "  primary key: " << key << "\n";
   }
-  if (table.encrypted) std::cout << "  encrypted:  yes (AES-GCM, lake.encryption_key)\n";
-  if (table.quality) std::cout << "  quality:    " << table.quality->dump() << "\n";
-  if (!table.error.empty()) std::cout << "  note:       " << table.error << "\n";
+  if (table.encrypted) std::cout << "  encrypted:   yes (AES-GCM, lake.encryption_key)\n";
+  if (table.quality) std::cout << "  quality:     " << table.quality->dump() << "\n";
+  if (!table.error.empty()) std::cout << "  note:        " << table.error << "\n";
   std::cout << "  columns:\n";
   for (const auto& column : table.columns) {
     std::cout << "    " << column.name << "  " << column.type
