@@ -53,6 +53,12 @@ echo "== verify: the source against the lake's current state =="
 echo "== query the lake (read-only SQL over the raw tier's current state) =="
 "$futureim" query "SELECT order_status, count(*) AS orders, round(sum(total_amount), 2) AS revenue FROM raw_current.orders GROUP BY 1 ORDER BY 2 DESC"
 
+echo "== catalog: every tier's tables, partitions, rows, sizes, freshness =="
+"$futureim" crawl
+
+echo "== DDL so Trino reads the lake in place (first lines) =="
+"$futureim" catalog ddl --dialect trino | sed -n '1,30p'
+
 echo "== status =="
 "$futureim" status
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -311,6 +312,17 @@ uint64_t VerifyEncryptedParquet(engine::Connection& connection,
     if (auto key_error = AsParquetKeyError(error, names, key_name)) throw *key_error;
     throw;
   }
+}
+
+bool IsEncryptedParquetFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  in.seekg(0, std::ios::end);
+  if (!in || in.tellg() < 8) return false;
+  in.seekg(-4, std::ios::end);
+  char magic[4] = {};
+  in.read(magic, sizeof magic);
+  return in && std::string_view(magic, sizeof magic) == "PARE";
 }
 
 KeyRotationResult RotateParquetKey(engine::Connection& connection,

@@ -84,6 +84,11 @@ uint64_t VerifyEncryptedParquet(engine::Connection& connection,
 std::optional<ParquetKeyError> AsParquetKeyError(const engine::DuckDbError& error,
                                                  std::string_view what, std::string_view key_name);
 
+// Whether `file` is a Parquet file with an encrypted footer (DuckDB's
+// encrypted files end in the magic "PARE"; plaintext ones in "PAR1"). Reads
+// the last 4 bytes only. False for anything else, including unreadable files.
+bool IsEncryptedParquetFile(const std::filesystem::path& file);
+
 struct KeyRotationResult {
   size_t rotated = 0;
   size_t already_rotated = 0;  // readable with the new key: left alone
