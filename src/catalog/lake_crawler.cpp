@@ -182,16 +182,7 @@ class TierCrawl {
         table.columns.push_back({std::string(lake::RawTierLayout::kPartitionKey), "VARCHAR", true});
       }
       if (files.empty() && table.error.empty()) table.error = "no committed files yet";
-      if (manifest) {
-        const auto progress = manifest->tables.find(source.schema + "." + source.table);
-        if (progress != manifest->tables.end()) {
-          table.primary_key = progress->second.primary_key;
-          if (progress->second.counters.last_commit_at_us != 0) {
-            table.updated_us = progress->second.counters.last_commit_at_us;
-          }
-          table.last_change_us = progress->second.counters.last_change_ts_us;
-        }
-      }
+      if (manifest) AddReplicationFacts(*manifest, table);
       catalog.tables.push_back(std::move(table));
     }
   }
@@ -254,6 +245,19 @@ class TierCrawl {
       if (rows != stats.rows_per_file.end()) table.rows += rows->second;
     }
     return stats;
+  }
+
+  // What the replication manifest knows of a raw table: its primary key and
+  // freshness (the last commit that touched it, its newest source change).
+  static void AddReplicationFacts(const replicate::ReplicationState& manifest,
+                                  CatalogTable& table) {
+    const auto progress = manifest.tables.find(table.schema + "." + table.name);
+    if (progress == manifest.tables.end()) return;
+    table.primary_key = progress->second.primary_key;
+    if (progress->second.counters.last_commit_at_us != 0) {
+      table.updated_us = progress->second.counters.last_commit_at_us;
+    }
+    table.last_change_us = progress->second.counters.last_change_ts_us;
   }
 
   // The optional "quality" object of the run's metadata (the contract in
