@@ -155,9 +155,8 @@ std::string CreateTable(const CatalogTable& table, SqlDialect dialect,
                         const std::vector<std::pair<std::string, std::string>>& partitions,
                         const std::string& location) {
   const bool trino = dialect == SqlDialect::kTrino;
-  std::string sql = trino                           ? "CREATE TABLE IF NOT EXISTS "
-                    : dialect == SqlDialect::kSpark ? "CREATE TABLE IF NOT EXISTS "
-                                                    : "CREATE EXTERNAL TABLE IF NOT EXISTS ";
+  std::string sql = dialect == SqlDialect::kAthena ? "CREATE EXTERNAL TABLE IF NOT EXISTS "
+                                                   : "CREATE TABLE IF NOT EXISTS ";
   sql += QualifiedName(table, dialect) + " (\n";
   // Trino declares partition columns with the others, last; Athena (Hive)
   // only in PARTITIONED BY; Spark's USING tables in the list, named again in

@@ -169,13 +169,12 @@ class TierCrawl {
                                                           : source.table);
       table.location = RelativeDir(layout.TableDir(source.schema, source.table), lake_root_);
       const auto files = Absolute(layout.CommittedFiles(source.schema, source.table, last_commit));
-      Describe(files, table);
+      const FileSetStats stats = Describe(files, table);
       std::map<std::string, std::vector<fs::path>> by_partition;
       for (const auto& file : files) {
         by_partition[file.parent_path().filename().string()].push_back(file);
         table.updated_us = std::max(table.updated_us, ModifiedMicros(file));
       }
-      const FileSetStats stats = last_stats_;
       for (const auto& [name, partition_files] : by_partition) {
         table.partitions.push_back(SumPartition(name, partition_files, stats));
       }
@@ -183,16 +182,7 @@ class TierCrawl {
         table.columns.push_back({std::string(lake::RawTierLayout::kPartitionKey), "VARCHAR", true});
       }
       if (files.empty() && table.error.empty()) table.error = "no committed files yet";
-      if (manifest) {
-        const auto progress = manifest->tables.find(source.schema + "." + source.table);
-        if (progress != manifest->tables.end()) {
-          table.primary_key = progress->second.primary_key;
-          if (progress->second.counters.last_commit_at_us != 0) {
-            table.updated_us = progress->second.counters.last_commit_at_us;
-          }
-          table.last_change_us = progress->second.counters.last_change_ts_us;
-        }
-      }
+      if (manifest) AddReplicationFacts(*manifest, table);
       catalog.tables.push_back(std::move(table));
     }
   }
@@ -216,13 +206,7 @@ class TierCrawl {
       for (const std::string& run : tier.Runs(name)) {
         const auto files = Absolute(tier.RunFiles(name, run));
         const bool is_current = current && *current == run;
-        FileSetStats stats;
-        if (is_current) {
-          Describe(files, table);
-          stats = last_stats_;
-        } else {
-          stats = reader_.Read(files);
-        }
+        const FileSetStats stats = is_current ? Describe(files, table) : reader_.Read(files);
         auto partition = SumPartition(lake::RunTierLayout::RunDirName(run), files, stats);
         partition.current = is_current;
         table.partitions.push_back(std::move(partition));
@@ -247,18 +231,33 @@ class TierCrawl {
   const fs::path& lake_root() const { return lake_root_; }
 
  private:
-  // Columns, counts and encryption of the files the table's view reads.
-  void Describe(const std::vector<fs::path>& files, CatalogTable& table) {
-    last_stats_ = reader_.Read(files);
-    table.columns = last_stats_.columns;
-    table.encrypted = last_stats_.encrypted;
-    if (!last_stats_.error.empty()) table.error = last_stats_.error;
+  // Columns, counts and encryption of the files the table's view reads,
+  // into `table`; returns what was read, for the partitions.
+  FileSetStats Describe(const std::vector<fs::path>& files, CatalogTable& table) {
+    FileSetStats stats = reader_.Read(files);
+    table.columns = stats.columns;
+    table.encrypted = stats.encrypted;
+    if (!stats.error.empty()) table.error = stats.error;
     for (const auto& file : files) {
       ++table.files;
       table.bytes += FileBytes(file);
-      const auto rows = last_stats_.rows_per_file.find(file);
-      if (rows != last_stats_.rows_per_file.end()) table.rows += rows->second;
+      const auto rows = stats.rows_per_file.find(file);
+      if (rows != stats.rows_per_file.end()) table.rows += rows->second;
     }
+    return stats;
+  }
+
+  // What the replication manifest knows of a raw table: its primary key and
+  // freshness (the last commit that touched it, its newest source change).
+  static void AddReplicationFacts(const replicate::ReplicationState& manifest,
+                                  CatalogTable& table) {
+    const auto progress = manifest.tables.find(table.schema + "." + table.name);
+    if (progress == manifest.tables.end()) return;
+    table.primary_key = progress->second.primary_key;
+    if (progress->second.counters.last_commit_at_us != 0) {
+      table.updated_us = progress->second.counters.last_commit_at_us;
+    }
+    table.last_change_us = progress->second.counters.last_change_ts_us;
   }
 
   // The optional "quality" object of the run's metadata (the contract in
@@ -279,7 +278,6 @@ class TierCrawl {
 
   fs::path lake_root_;
   ParquetFooterReader reader_;
-  FileSetStats last_stats_;
 };
 
 // Names query/lake_views.h refuses for an analytics system.
