@@ -1,5 +1,6 @@
 #include "generate/store_schema.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/error.h"
@@ -312,11 +313,27 @@ std::vector<std::string> StoreSchemaStatements() {
 BulkLoadSchema SplitForBulkLoad(std::string_view table) {
   for (const auto& definition : kTables) {
     if (definition.name != table) continue;
+    const auto parts = SplitDefinitions(definition.body);
+    // MariaDB 10.11 records a foreign key added by ALTER TABLE with ON
+    // DELETE RESTRICT as ON DELETE NO ACTION (the same behaviour in InnoDB,
+    // a different SHOW CREATE TABLE). Such a key stays in the CREATE, and so
+    // do all indexes of its table (SHOW CREATE TABLE lists indexes in the
+    // order they were made); only the table's other foreign keys wait.
+    const bool keeps_indexes = std::any_of(parts.begin(), parts.end(), [](std::string_view part) {
+      return part.find(" FOREIGN KEY ") != std::string_view::npos &&
+             part.find("ON DELETE RESTRICT") != std::string_view::npos;
+    });
+    auto deferred = [&](std::string_view part) {
+      if (!IsSecondaryKey(part)) return false;
+      if (!keeps_indexes) return true;
+      return part.find(" FOREIGN KEY ") != std::string_view::npos &&
+             part.find("ON DELETE RESTRICT") == std::string_view::npos;
+    };
     std::string body, keys;
-    for (std::string_view part : SplitDefinitions(definition.body)) {
-      std::string& into = IsSecondaryKey(part) ? keys : body;
+    for (std::string_view part : parts) {
+      std::string& into = deferred(part) ? keys : body;
       if (!into.empty()) into += ",\n";
-      if (IsSecondaryKey(part)) {
+      if (deferred(part)) {
         into += "  ADD";
         into += part.substr(1);  // "  KEY …" becomes "  ADD KEY …"
       } else {

@@ -541,8 +541,9 @@ TEST_F(FilledStoreTest, CategoryUnitsFollowTheirPriceLevelWithTheTruthElasticity
   ASSERT_GE(large, 20);
   std::cout << within << " of " << large << " large categories within ±0.3, mean |error| "
             << absolute_error / large << "\n";
-  EXPECT_GE(within, large * 85 / 100);
-  EXPECT_LT(absolute_error / large, 0.2);
+  // Seed 11 gives 31 of 32 within ±0.3 and a mean |error| of 0.11.
+  EXPECT_GE(within, large * 90 / 100);
+  EXPECT_LT(absolute_error / large, 0.15);
 }
 
 // Promotions: every order discount is what an active promotion's rules give

@@ -37,87 +37,100 @@ inline void ExpectEveryReferenceResolves(source::MysqlConnection& db) {
                               {"inventory", "product_id", "products", "product_id"},
                               {"products", "category_id", "categories", "category_id"},
                               {"categories", "parent_category_id", "categories", "category_id"}}) {
-    EXPECT_EQ(QueryInt(db, std::string("SELECT COUNT(*) FROM ") + ref.child + " c LEFT JOIN " +
-                               ref.parent + " p ON c." + ref.column + " = p." + ref.key +
-                               " WHERE c." + ref.column + " IS NOT NULL AND p." + ref.key +
-                               " IS NULL"),
-              0)
+    EXPECT_EQ(
+        QueryInt(db, std::string("SELECT COUNT(*) FROM ") + ref.child + " c LEFT JOIN " +
+                         ref.parent + " p ON c." + ref.column + " = p." + ref.key + " WHERE c." +
+                         ref.column + " IS NOT NULL AND p." + ref.key + " IS NULL"),
+        0)
         << ref.child << "." << ref.column;
   }
 }
 
 inline void ExpectMoneyAddsUp(source::MysqlConnection& db) {
   // item total = (unit_price − discount) × quantity + tax
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM order_items WHERE total_amount <> (unit_price - "
-                         "discount_amount) * quantity + tax_amount OR quantity < 1 OR "
-                         "discount_amount < 0 OR discount_amount >= unit_price"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM order_items WHERE total_amount <> (unit_price - "
+                     "discount_amount) * quantity + tax_amount OR quantity < 1 OR "
+                     "discount_amount < 0 OR discount_amount >= unit_price"),
             0);
   // order total = Σ item totals + shipping − order discount; tax counted once.
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM orders o LEFT JOIN (SELECT order_id, "
-                         "SUM(total_amount) t, SUM(tax_amount) x, COUNT(*) n FROM order_items "
-                         "GROUP BY order_id) i ON i.order_id = o.order_id WHERE i.n IS NULL OR "
-                         "i.n > 5 OR o.total_amount <> i.t + o.shipping_amount - "
-                         "o.discount_amount OR o.tax_amount <> i.x OR o.discount_amount < 0"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM orders o LEFT JOIN (SELECT order_id, "
+                     "SUM(total_amount) t, SUM(tax_amount) x, COUNT(*) n FROM order_items "
+                     "GROUP BY order_id) i ON i.order_id = o.order_id WHERE i.n IS NULL OR "
+                     "i.n > 5 OR o.total_amount <> i.t + o.shipping_amount - "
+                     "o.discount_amount OR o.tax_amount <> i.x OR o.discount_amount < 0"),
             0);
   // Lifetime value: what the customer paid for orders they kept.
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM customers c LEFT JOIN (SELECT customer_id, "
-                         "SUM(total_amount) v FROM orders WHERE order_status NOT IN "
-                         "('cancelled', 'returned') GROUP BY customer_id) o ON o.customer_id = "
-                         "c.customer_id WHERE c.lifetime_value <> COALESCE(o.v, 0)"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM customers c LEFT JOIN (SELECT customer_id, "
+                     "SUM(total_amount) v FROM orders WHERE order_status NOT IN "
+                     "('cancelled', 'returned') GROUP BY customer_id) o ON o.customer_id = "
+                     "c.customer_id WHERE c.lifetime_value <> COALESCE(o.v, 0)"),
             0);
 }
 
 inline void ExpectStatesAndDatesAgree(source::MysqlConnection& db) {
   // Completed payments only for orders that can be paid, for the order's total.
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM payments p JOIN orders o ON o.order_id = "
-                         "p.order_id WHERE p.payment_status = 'completed' AND (o.order_status "
-                         "NOT IN ('processing', 'shipped', 'delivered') OR p.amount <> "
-                         "o.total_amount)"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM payments p JOIN orders o ON o.order_id = "
+                     "p.order_id WHERE p.payment_status = 'completed' AND (o.order_status "
+                     "NOT IN ('processing', 'shipped', 'delivered') OR p.amount <> "
+                     "o.total_amount)"),
             0);
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM orders o WHERE o.order_status IN ('processing', "
-                         "'shipped', 'delivered') AND NOT EXISTS (SELECT 1 FROM payments p WHERE "
-                         "p.order_id = o.order_id AND p.payment_status = 'completed')"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM orders o WHERE o.order_status IN ('processing', "
+                     "'shipped', 'delivered') AND NOT EXISTS (SELECT 1 FROM payments p WHERE "
+                     "p.order_id = o.order_id AND p.payment_status = 'completed')"),
             0);
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM "
-                         "payments p WHERE p.order_id = o.order_id)"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM "
+                     "payments p WHERE p.order_id = o.order_id)"),
             0);
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM orders o WHERE o.order_status = 'returned' AND "
-                         "NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.order_id AND "
-                         "p.payment_status = 'refunded')"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM orders o WHERE o.order_status = 'returned' AND "
+                     "NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.order_id AND "
+                     "p.payment_status = 'refunded')"),
             0);
   // Card fields exactly on card payments.
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM payments WHERE (payment_method IN "
-                         "('credit_card', 'debit_card')) <> (card_last_four IS NOT NULL AND "
-                         "card_type IS NOT NULL) OR (card_last_four IS NULL) <> (card_type IS "
-                         "NULL)"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM payments WHERE (payment_method IN "
+                     "('credit_card', 'debit_card')) <> (card_last_four IS NOT NULL AND "
+                     "card_type IS NOT NULL) OR (card_last_four IS NULL) <> (card_type IS "
+                     "NULL)"),
             0);
   // Shipments exactly for orders that left the warehouse, dates in order.
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM shipments s JOIN orders o ON o.order_id = "
-                         "s.order_id WHERE o.order_status NOT IN ('shipped', 'delivered', "
-                         "'returned')"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM shipments s JOIN orders o ON o.order_id = "
+                     "s.order_id WHERE o.order_status NOT IN ('shipped', 'delivered', "
+                     "'returned')"),
             0);
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM orders o WHERE o.order_status IN ('shipped', "
-                         "'delivered', 'returned') AND (SELECT COUNT(*) FROM shipments s WHERE "
-                         "s.order_id = o.order_id) <> 1"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM orders o WHERE o.order_status IN ('shipped', "
+                     "'delivered', 'returned') AND (SELECT COUNT(*) FROM shipments s WHERE "
+                     "s.order_id = o.order_id) <> 1"),
             0);
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM shipments s JOIN orders o ON o.order_id = "
-                         "s.order_id WHERE s.created_at < o.order_date OR s.shipped_date < "
-                         "s.created_at OR s.actual_delivery_date < s.shipped_date OR "
-                         "s.estimated_delivery_date < s.shipped_date OR (o.order_status = "
-                         "'delivered') <> (s.shipment_status = 'delivered') OR "
-                         "(s.actual_delivery_date IS NULL) <> (o.order_status = 'shipped')"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM shipments s JOIN orders o ON o.order_id = "
+                     "s.order_id WHERE s.created_at < o.order_date OR s.shipped_date < "
+                     "s.created_at OR s.actual_delivery_date < s.shipped_date OR "
+                     "s.estimated_delivery_date < s.shipped_date OR (o.order_status = "
+                     "'delivered') <> (s.shipment_status = 'delivered') OR "
+                     "(s.actual_delivery_date IS NULL) <> (o.order_status = 'shipped')"),
             0);
   // Verified reviews by buyers of the product, after the order.
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM reviews r WHERE r.is_verified_purchase AND NOT "
-                         "EXISTS (SELECT 1 FROM orders o JOIN order_items i ON i.order_id = "
-                         "o.order_id WHERE o.customer_id = r.customer_id AND i.product_id = "
-                         "r.product_id AND o.order_date < r.created_at)"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM reviews r WHERE r.is_verified_purchase AND NOT "
+                     "EXISTS (SELECT 1 FROM orders o JOIN order_items i ON i.order_id = "
+                     "o.order_id WHERE o.customer_id = r.customer_id AND i.product_id = "
+                     "r.product_id AND o.order_date < r.created_at)"),
             0);
   EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM reviews WHERE rating NOT BETWEEN 1 AND 5"), 0);
   // Order and customer timestamps are in order.
-  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM orders o JOIN customers c ON c.customer_id = "
-                         "o.customer_id WHERE o.order_date < c.created_at OR o.updated_at < "
-                         "o.order_date"),
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM orders o JOIN customers c ON c.customer_id = "
+                     "o.customer_id WHERE o.order_date < c.created_at OR o.updated_at < "
+                     "o.order_date"),
             0);
 }
 

@@ -1,12 +1,11 @@
 // The rules live trading shares with the fill (names, ratings, promotion
 // codes) and the live clock that keeps live rows after the store they join.
 
-#include "generate/live_clock.h"
-
 #include <cctype>
 
 #include <gtest/gtest.h>
 
+#include "generate/live_clock.h"
 #include "generate/person_name.h"
 #include "generate/promotion_rule.h"
 #include "generate/review_rating.h"
