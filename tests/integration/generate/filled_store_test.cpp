@@ -63,18 +63,7 @@ class FilledStoreTest : public testing::PrivateMariadbSuite {
   std::optional<source::MysqlConnection> connection_;
 };
 
-double Correlation(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxy / std::sqrt(sxx * syy);
-}
+using testing::Correlation;
 
 TEST_F(FilledStoreTest, SizesAndEveryKeyIsAUuidAndEveryReferenceResolves) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 10000);

@@ -222,18 +222,7 @@ LiveFigures ParseLiveSummary(const std::string& out) {
   return figures;
 }
 
-double Correlation(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  double mx = 0, my = 0;
-  for (size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxy / std::sqrt(sxx * syy);
-}
+using testing::Correlation;
 
 // Rows written by live trading (a store filled with as-of `as_of`, before
 // today) look like the fill's: real names, current prices, discounts from an
