@@ -108,6 +108,12 @@ void WriteGroundTruth(const GroundTruth& truth, const std::filesystem::path& dir
   }
   WriteFile(directory / "categories.csv", csv);
 
+  csv = "product_id,category_id,quality\n";
+  for (const auto& p : truth.products) {
+    csv += p.product_id + "," + p.category_id + "," + Number(p.quality) + "\n";
+  }
+  WriteFile(directory / "products.csv", csv);
+
   csv = "product_id,category_id,change_date,old_price,new_price,cause\n";
   for (const auto& p : truth.price_changes) {
     csv += p.product_id + "," + p.category_id + "," + Day(p.day) + "," + FormatCents(p.old_cents) +

@@ -38,6 +38,14 @@ struct CategoryTruth {
   double annual_growth;  // category demand share grows as exp(growth × years) (leaves)
 };
 
+// A product's hidden quality: review ratings are drawn around it (see
+// review_rating.h), in the fill and in live trading alike.
+struct ProductTruth {
+  std::string product_id;
+  std::string category_id;
+  double quality;  // 2.6–4.8 stars
+};
+
 // Why a shelf price changed: the product's own repricing, or a step of its
 // category's price level (every product of the category changes that day).
 enum class PriceChangeCause { kProduct, kCategoryLevel };
@@ -91,6 +99,7 @@ struct GroundTruth {
   nlohmann::json parameters;  // seed, scale, as-of, calendar, rates, countries, counts
   std::vector<CustomerTruth> customers;
   std::vector<CategoryTruth> categories;
+  std::vector<ProductTruth> products;
   std::vector<PriceChangeTruth> price_changes;
   std::vector<CategoryPriceLevelTruth> category_price_levels;
   std::vector<MarkdownTruth> markdowns;
@@ -98,7 +107,8 @@ struct GroundTruth {
   std::vector<FraudTruth> fraud;
 };
 
-// Writes parameters.json, customers.csv, categories.csv, price_changes.csv
+// Writes parameters.json, customers.csv, categories.csv, products.csv
+// (each product's quality), price_changes.csv
 // (every shelf price change with its cause), category_price_levels.csv,
 // markdowns.csv, bundles.csv (one line per product pair) and fraud.csv into
 // `directory` (created if needed). Throws core::Error on any write failure.

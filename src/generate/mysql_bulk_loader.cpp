@@ -1,5 +1,6 @@
 #include "generate/mysql_bulk_loader.h"
 
+#include <atomic>
 #include <cstring>
 
 #include "core/error.h"
@@ -94,6 +95,10 @@ MysqlBulkLoader::~MysqlBulkLoader() {
   for (auto& thread : threads_) {
     if (thread.joinable()) thread.join();
   }
+}
+
+void MysqlBulkLoader::AddKeysAfterLoad(std::vector<std::string> statements) {
+  after_load_ = std::move(statements);
 }
 
 void MysqlBulkLoader::Write(StoreTable table, const StoreRow& row) {
@@ -205,6 +210,31 @@ void MysqlBulkLoader::Finish() {
                         std::to_string(row_counts()[t]) + " written");
     }
   }
+  RunAfterLoad();
+}
+
+void MysqlBulkLoader::RunAfterLoad() {
+  // Each statement builds one table's indexes (a sort of its rows); the
+  // connections take the statements in turn. A child's foreign key waits
+  // for its parent's ALTER (metadata lock) but never the other way round.
+  std::atomic<size_t> next = 0;
+  std::vector<std::thread> workers;
+  for (size_t i = 0; i < std::min(connections_.size(), after_load_.size()); ++i) {
+    workers.emplace_back([this, i, &next] {
+      for (size_t k = next++; k < after_load_.size(); k = next++) {
+        try {
+          connections_[i].Execute(after_load_[k]);
+        } catch (...) {
+          std::lock_guard lock(mutex_);
+          if (!failure_) failure_ = std::current_exception();
+          return;
+        }
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  after_load_.clear();
+  RethrowFailure();
 }
 
 }  // namespace futureim::generate

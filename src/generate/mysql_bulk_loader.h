@@ -24,11 +24,18 @@ namespace futureim::generate {
 // foreign_key_checks and unique_checks for itself only: chunks of children
 // may land before their parents, and the generator guarantees both (every
 // reference resolves, keys are unique) — Finish verifies the row counts, since
-// LOAD DATA LOCAL would turn a duplicate key into a warning and skip the row.
+// LOAD DATA LOCAL would turn a duplicate key into a warning and skip the row,
+// and then adds the keys that were deferred (AddKeysAfterLoad); a duplicate
+// in a unique key fails that ALTER TABLE.
 class MysqlBulkLoader : public RowSink {
  public:
   MysqlBulkLoader(const source::SourceEndpoint& endpoint, int connections);
   ~MysqlBulkLoader() override;
+
+  // Statements (ALTER TABLE … ADD KEY …) that Finish runs after the rows are
+  // in and counted, in parallel over the loader's connections, whose
+  // foreign_key_checks = 0 lets foreign keys be added without a scan.
+  void AddKeysAfterLoad(std::vector<std::string> statements);
 
   void Write(StoreTable table, const StoreRow& row) override;
   // Sends the last chunks, waits for every loader, checks the tables' row
@@ -44,6 +51,7 @@ class MysqlBulkLoader : public RowSink {
   void LoaderLoop(size_t index);
   void LoadChunk(source::MysqlConnection& connection, const Chunk& chunk);
   void RethrowFailure();
+  void RunAfterLoad();
 
   source::SourceEndpoint endpoint_;
   std::vector<source::MysqlConnection> connections_;
@@ -58,6 +66,7 @@ class MysqlBulkLoader : public RowSink {
   bool closing_ = false;
   std::exception_ptr failure_;
   bool finished_ = false;
+  std::vector<std::string> after_load_;
 };
 
 }  // namespace futureim::generate

@@ -19,8 +19,8 @@ struct PriceLevel {
 struct PriceLevelOptions {
   int min_days = 14;         // shortest step
   int max_days = 42;         // longest step
-  double log_stddev = 0.30;  // spread of log(factor) over the window's days
-  double max_abs_log = 0.6;  // no factor below e^-0.6 (0.55) or above e^0.6 (1.82)
+  double log_stddev = 0.40;  // spread of log(factor) over the window's days
+  double max_abs_log = 0.7;  // no factor below e^-0.7 (0.50) or above e^0.7 (2.01)
 };
 
 // A category's price levels over the days [first_day, end_day): steps of

@@ -12,8 +12,11 @@
 #include "generate/civil_time.h"
 #include "generate/demand_calendar.h"
 #include "generate/geography.h"
+#include "generate/person_name.h"
 #include "generate/price_levels.h"
+#include "generate/promotion_rule.h"
 #include "generate/random.h"
+#include "generate/review_rating.h"
 
 namespace futureim::generate {
 namespace {
@@ -106,19 +109,6 @@ constexpr const char* kBrands[] = {
 constexpr const char* kAdjectives[] = {"Classic", "Pro",      "Essential", "Ultra",
                                        "Compact", "Deluxe",   "Eco",       "Smart",
                                        "Premium", "Everyday", "Travel",    "Signature"};
-constexpr const char* kFirstNames[] = {
-    "James",  "Maria",   "Wei",   "Aisha",  "Lucas", "Sofia",  "Hiroshi", "Priya",
-    "Liam",   "Emma",    "Noah",  "Olivia", "Mateo", "Chloe",  "Arjun",   "Yuki",
-    "Thabo",  "Amara",   "Jack",  "Isla",   "Felix", "Lea",    "Gabriel", "Camille",
-    "Rafael", "Beatriz", "Ethan", "Ava",    "Kenji", "Mei",    "Oliver",  "Charlotte",
-    "Daniel", "Zanele",  "Rohan", "Ananya", "Leon",  "Hannah", "Diego",   "Valentina"};
-constexpr const char* kLastNames[] = {
-    "Smith",   "Garcia", "Chen",    "Khan",   "Silva",   "Muller",  "Tanaka", "Patel",
-    "Brown",   "Martin", "Johnson", "Lopez",  "Nguyen",  "Dubois",  "Kumar",  "Sato",
-    "Nkosi",   "Okafor", "Wilson",  "Taylor", "Schmidt", "Bernard", "Santos", "Oliveira",
-    "Walker",  "Lee",    "Suzuki",  "Wang",   "Clarke",  "Fischer", "Moreau", "Reddy",
-    "Dlamini", "Hughes", "Kelly",   "Rossi",  "Novak",   "Costa",   "Ito",    "Singh"};
-constexpr const char* kEmailDomains[] = {"example.com", "example.net", "example.org"};
 constexpr const char* kWarehouses[] = {"US-East (Newark, NJ)",       "US-West (Reno, NV)",
                                        "EU-Central (Frankfurt, DE)", "UK (Coventry, GB)",
                                        "APAC (Singapore, SG)",       "LATAM (Sao Paulo, BR)"};
@@ -132,18 +122,6 @@ constexpr const char* kCardTypes[] = {"Visa", "Mastercard", "Amex", "Discover"};
 // Local hour-of-day weights (0..23): quiet at night, evening peak.
 constexpr double kHourWeights[] = {0.9, 0.5, 0.3, 0.2, 0.2, 0.3, 0.6, 1.0, 1.4, 1.7, 1.9, 2.0,
                                    2.2, 2.1, 2.0, 2.0, 2.1, 2.3, 2.7, 3.0, 3.1, 2.8, 2.0, 1.4};
-
-constexpr const char* kReviewTitles[5][3] = {
-    {"Very disappointed", "Broke quickly", "Not as described"},
-    {"Below expectations", "Meh", "Would not buy again"},
-    {"It's okay", "Average", "Does the job"},
-    {"Good value", "Happy with it", "Solid purchase"},
-    {"Excellent!", "Love it", "Exceeded expectations"}};
-constexpr const char* kReviewTexts[5] = {
-    "Stopped working after a few days and support was not helpful.",
-    "Quality is lower than I hoped for the price.", "Works as expected, nothing special.",
-    "Good quality and arrived on time. Would recommend.",
-    "Fantastic product, great quality and fast delivery. Five stars."};
 
 // ---------------------------------------------------------------------------
 
@@ -229,10 +207,7 @@ struct PromotionModel {
   std::string id;
   std::string code;
   std::string name;
-  bool percentage = true;
-  int64_t value = 0;  // percent (×100 for cents-style decimal) or cents
-  int64_t min_purchase_cents = 0;
-  int64_t max_discount_cents = 0;  // 0: none
+  PromotionRule rule;
   int64_t start_ts = 0;
   int64_t end_ts = 0;
   int64_t usage_count = 0;
@@ -271,8 +246,6 @@ constexpr double kArchetypeRate[] = {10.0, 2.5, 0.0, 7.0};
 // Per incident-pattern share of the normal order count.
 constexpr double kFraudShare = 0.003;  // per pattern: ~1.2 % of orders in all
 constexpr double kBundleProbability = 0.08;
-constexpr double kPromotionDemandLift = 0.10;  // per active promotion code (capped at 3)
-constexpr double kPromotionUseProbability = 0.25;
 constexpr double kCancelProbability = 0.04;
 constexpr double kReturnProbability = 0.05;
 constexpr double kReviewProbability = 0.10;
@@ -490,19 +463,21 @@ class StoreBuilder {
       promotion.end_ts = (start_day + random.UniformInt(5, 30)) * kSecondsPerDay - 1;
       promotion.created_ts = promotion.start_ts - random.UniformInt(1, 14) * kSecondsPerDay;
       promotion.id = random.Uuid(promotion.created_ts * 1000);
-      promotion.percentage = random.Bernoulli(0.6);
-      if (promotion.percentage) {
-        promotion.value = random.UniformInt(1, 6) * 5;  // 5..30 %
-        promotion.max_discount_cents = random.Bernoulli(0.5) ? random.UniformInt(2, 10) * 1000 : 0;
-        promotion.code = "SAVE" + std::to_string(promotion.value) + "-" + std::to_string(1000 + i);
-        promotion.name = std::to_string(promotion.value) + "% off";
-      } else {
-        promotion.value = random.UniformInt(1, 5) * 500;  // $5..$25
+      promotion.rule.percentage = random.Bernoulli(0.6);
+      if (promotion.rule.percentage) {
+        promotion.rule.value = random.UniformInt(1, 6) * 5;  // 5..30 %
+        promotion.rule.max_discount_cents =
+            random.Bernoulli(0.5) ? random.UniformInt(2, 10) * 1000 : 0;
         promotion.code =
-            "TAKE" + std::to_string(promotion.value / 100) + "-" + std::to_string(1000 + i);
-        promotion.name = "$" + std::to_string(promotion.value / 100) + " off";
+            "SAVE" + std::to_string(promotion.rule.value) + "-" + std::to_string(1000 + i);
+        promotion.name = std::to_string(promotion.rule.value) + "% off";
+      } else {
+        promotion.rule.value = random.UniformInt(1, 5) * 500;  // $5..$25
+        promotion.code =
+            "TAKE" + std::to_string(promotion.rule.value / 100) + "-" + std::to_string(1000 + i);
+        promotion.name = "$" + std::to_string(promotion.rule.value / 100) + " off";
       }
-      promotion.min_purchase_cents = random.UniformInt(0, 4) * 2500;
+      promotion.rule.min_purchase_cents = random.UniformInt(0, 4) * 2500;
       promotion.usage_limit = random.Bernoulli(0.4) ? 0 : random.UniformInt(2, 20) * 250;
       promotions_.push_back(std::move(promotion));
     }
@@ -551,7 +526,7 @@ class StoreBuilder {
     for (const auto& promotion : promotions_) {
       active += promotion.start_ts <= ts && ts <= promotion.end_ts ? 1 : 0;
     }
-    return 1.0 + kPromotionDemandLift * std::min(active, 3);
+    return PromotionDemandFactor(active);
   }
 
   // Demand follows prices at two levels. Within a category a product's
@@ -691,12 +666,10 @@ class StoreBuilder {
       c.created_ts = signups[static_cast<size_t>(i)];
       c.id = random.Uuid(c.created_ts * 1000);
       c.country = geography_.SampleCountry(random);
-      c.first_name = kFirstNames[random.UniformInt(0, std::size(kFirstNames) - 1)];
-      c.last_name = kLastNames[random.UniformInt(0, std::size(kLastNames) - 1)];
-      std::string local = c.first_name + "." + c.last_name + std::to_string(i + 1);
-      std::transform(local.begin(), local.end(), local.begin(),
-                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-      c.email = local + "@" + kEmailDomains[random.UniformInt(0, 2)];
+      const PersonName person = SamplePersonName(random, i + 1);
+      c.first_name = person.first_name;
+      c.last_name = person.last_name;
+      c.email = person.email;
       c.phone = geography_.SamplePhone(c.country, random);
       c.address = geography_.SampleAddress(c.country, random);
       c.archetype = static_cast<Archetype>(random.WeightedIndex(kArchetypeMix));
@@ -1004,15 +977,10 @@ class StoreBuilder {
         for (uint32_t index : promotions_by_day[static_cast<size_t>(day - first_day_)]) {
           PromotionModel& promotion = promotions_[index];
           if (ts < promotion.start_ts || ts > promotion.end_ts) continue;
-          if (subtotal < promotion.min_purchase_cents) continue;
+          if (!promotion.rule.AppliesTo(subtotal)) continue;
           if (promotion.usage_limit > 0 && promotion.usage_count >= promotion.usage_limit) continue;
           if (!random.Bernoulli(kPromotionUseProbability)) continue;
-          order_discount =
-              promotion.percentage ? subtotal * promotion.value / 100 : promotion.value;
-          if (promotion.max_discount_cents > 0) {
-            order_discount = std::min(order_discount, promotion.max_discount_cents);
-          }
-          order_discount = std::min(order_discount, subtotal);
+          order_discount = promotion.rule.DiscountCents(subtotal);
           ++promotion.usage_count;
           break;
         }
@@ -1178,11 +1146,11 @@ class StoreBuilder {
 
   void WriteReview(Random& random, uint32_t product, const std::string& customer_id, double mean,
                    bool verified, int64_t ts) {
-    const int rating =
-        static_cast<int>(std::clamp<double>(std::round(random.Normal(mean, 0.9)), 1, 5));
+    const int rating = SampleRating(random, mean);
     row_.Clear();
     row_.Add(random.Uuid(ts * 1000)).Add(products_[product].id).Add(customer_id).Int(rating);
-    row_.Add(kReviewTitles[rating - 1][random.UniformInt(0, 2)]).Add(kReviewTexts[rating - 1]);
+    const ReviewWords words = SampleReviewWords(random, rating);
+    row_.Add(words.title).Add(words.text);
     row_.Bool(verified).Int(random.Geometric(0.35)).Timestamp(ts).Timestamp(ts);
     sink_.Write(StoreTable::kReviews, row_);
     ++reviews_written_;
@@ -1264,14 +1232,14 @@ class StoreBuilder {
       row_.Clear();
       row_.Add(promotion.id).Add(promotion.code).Add(promotion.name);
       row_.Add(promotion.name + " on orders" +
-               (promotion.min_purchase_cents > 0
-                    ? " over $" + std::to_string(promotion.min_purchase_cents / 100)
+               (promotion.rule.min_purchase_cents > 0
+                    ? " over $" + std::to_string(promotion.rule.min_purchase_cents / 100)
                     : std::string()));
-      row_.Add(promotion.percentage ? "percentage" : "fixed");
-      row_.Cents(promotion.percentage ? promotion.value * 100 : promotion.value);
-      row_.Cents(promotion.min_purchase_cents);
-      if (promotion.max_discount_cents > 0) {
-        row_.Cents(promotion.max_discount_cents);
+      row_.Add(promotion.rule.percentage ? "percentage" : "fixed");
+      row_.Cents(promotion.rule.percentage ? promotion.rule.value * 100 : promotion.rule.value);
+      row_.Cents(promotion.rule.min_purchase_cents);
+      if (promotion.rule.max_discount_cents > 0) {
+        row_.Cents(promotion.rule.max_discount_cents);
       } else {
         row_.Null();
       }
@@ -1321,6 +1289,9 @@ class StoreBuilder {
       truth.categories.push_back(
           {c.id, c.name, c.parent >= 0 ? categories_[static_cast<size_t>(c.parent)].id : "",
            c.level, c.leaf, c.elasticity, c.growth});
+    }
+    for (const auto& p : products_) {
+      truth.products.push_back({p.id, categories_[p.category].id, p.quality});
     }
     for (uint32_t leaf : leaves_) {
       const CategoryModel& category = categories_[leaf];
@@ -1421,7 +1392,7 @@ class StoreBuilder {
             {"max_days", PriceLevelOptions{}.max_days},
             {"log_stddev", PriceLevelOptions{}.log_stddev},
             {"orthogonal_to", "constant, linear and quadratic trend, yearly cosine and sine"}}},
-          {"promotion_demand_lift_per_active_code", kPromotionDemandLift},
+          {"promotion_demand_lift_per_active_code", kPromotionDemandLiftPerCode},
           {"promotion_active_codes_cap", 3},
           {"promotion_use_probability", kPromotionUseProbability}}},
         {"orders",

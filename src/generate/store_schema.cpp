@@ -1,5 +1,6 @@
 #include "generate/store_schema.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/error.h"
@@ -241,22 +242,40 @@ constexpr std::array<std::string_view, kTables.size()> kTableNames = TableNames(
 
 std::span<const std::string_view> StoreTableNames() { return kTableNames; }
 
-std::vector<std::string> StoreSchemaStatements() {
-  std::vector<std::string> statements;
-  statements.reserve(kTables.size());
-  for (const auto& table : kTables) {
-    std::string sql = "CREATE TABLE IF NOT EXISTS ";
-    sql += table.name;
-    sql += " (\n";
-    sql += table.body;
-    sql += ") ";
-    sql += kTableOptions;
-    statements.push_back(std::move(sql));
-  }
-  return statements;
+namespace {
+
+std::string CreateStatement(std::string_view name, std::string_view body) {
+  std::string sql = "CREATE TABLE IF NOT EXISTS ";
+  sql += name;
+  sql += " (\n";
+  sql += body;
+  sql += ") ";
+  sql += kTableOptions;
+  return sql;
 }
 
-void ApplyStoreSchema(source::MysqlConnection& connection) {
+// The definitions of a table body, one per element, without the separating
+// ",\n" (no definition contains one: DECIMAL(12,2) has a comma, no newline).
+std::vector<std::string_view> SplitDefinitions(std::string_view body) {
+  std::vector<std::string_view> definitions;
+  while (!body.empty()) {
+    const size_t end = body.find(",\n");
+    if (end == std::string_view::npos) {
+      definitions.push_back(body.substr(0, body.size() - (body.ends_with("\n") ? 1 : 0)));
+      break;
+    }
+    definitions.push_back(body.substr(0, end));
+    body.remove_prefix(end + 2);
+  }
+  return definitions;
+}
+
+bool IsSecondaryKey(std::string_view definition) {
+  return definition.starts_with("  KEY ") || definition.starts_with("  UNIQUE KEY ") ||
+         definition.find(" FOREIGN KEY ") != std::string_view::npos;
+}
+
+void PrepareSchemaSession(source::MysqlConnection& connection) {
   if (!connection.QueryScalar("SELECT DATABASE()")) {
     throw core::Error("cannot create the store schema on " + connection.endpoint().Describe() +
                       ": no database selected (put it in the URI, e.g. "
@@ -278,9 +297,80 @@ void ApplyStoreSchema(source::MysqlConnection& connection) {
           e.what() + "); set it ON in the server's configuration");
     }
   }
+}
+
+}  // namespace
+
+std::vector<std::string> StoreSchemaStatements() {
+  std::vector<std::string> statements;
+  statements.reserve(kTables.size());
+  for (const auto& table : kTables) {
+    statements.push_back(CreateStatement(table.name, table.body));
+  }
+  return statements;
+}
+
+BulkLoadSchema SplitForBulkLoad(std::string_view table) {
+  for (const auto& definition : kTables) {
+    if (definition.name != table) continue;
+    const auto parts = SplitDefinitions(definition.body);
+    // MariaDB 10.11 records a foreign key added by ALTER TABLE with ON
+    // DELETE RESTRICT as ON DELETE NO ACTION (the same behaviour in InnoDB,
+    // a different SHOW CREATE TABLE). Such a key stays in the CREATE, and so
+    // do all indexes of its table (SHOW CREATE TABLE lists indexes in the
+    // order they were made); only the table's other foreign keys wait.
+    const bool keeps_indexes = std::any_of(parts.begin(), parts.end(), [](std::string_view part) {
+      return part.find(" FOREIGN KEY ") != std::string_view::npos &&
+             part.find("ON DELETE RESTRICT") != std::string_view::npos;
+    });
+    auto deferred = [&](std::string_view part) {
+      if (!IsSecondaryKey(part)) return false;
+      if (!keeps_indexes) return true;
+      return part.find(" FOREIGN KEY ") != std::string_view::npos &&
+             part.find("ON DELETE RESTRICT") == std::string_view::npos;
+    };
+    std::string body, keys;
+    for (std::string_view part : parts) {
+      std::string& into = deferred(part) ? keys : body;
+      if (!into.empty()) into += ",\n";
+      if (deferred(part)) {
+        into += "  ADD";
+        into += part.substr(1);  // "  KEY …" becomes "  ADD KEY …"
+      } else {
+        into += part;
+      }
+    }
+    BulkLoadSchema split;
+    split.create_without_keys = CreateStatement(definition.name, body + "\n");
+    if (!keys.empty()) split.add_keys = "ALTER TABLE " + std::string(table) + "\n" + keys;
+    return split;
+  }
+  throw std::invalid_argument("not a store table: " + std::string(table));
+}
+
+void ApplyStoreSchema(source::MysqlConnection& connection) {
+  PrepareSchemaSession(connection);
   for (const auto& statement : StoreSchemaStatements()) {
     connection.Execute(statement);
   }
+}
+
+std::vector<std::string> ApplyStoreSchemaDeferringKeys(source::MysqlConnection& connection) {
+  PrepareSchemaSession(connection);
+  std::vector<std::string> deferred;
+  for (const auto& definition : kTables) {
+    const std::string name(definition.name);
+    const bool exists =
+        connection.QueryScalar(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND "
+            "table_name = '" +
+            name + "'") == "1";
+    if (exists) continue;  // an existing (empty) table keeps its keys, and loads slower
+    const BulkLoadSchema split = SplitForBulkLoad(name);
+    connection.Execute(split.create_without_keys);
+    if (!split.add_keys.empty()) deferred.push_back(split.add_keys);
+  }
+  return deferred;
 }
 
 }  // namespace futureim::generate

@@ -28,4 +28,24 @@ std::vector<std::string> StoreSchemaStatements();
 // server refuses a statement.
 void ApplyStoreSchema(source::MysqlConnection& connection);
 
+// One table's schema split for a bulk load: the table with its columns,
+// primary key and checks, and the ALTER TABLE that adds its secondary and
+// unique keys and foreign keys afterwards. Building an index once over loaded
+// rows (a sort) is much cheaper than maintaining it row by row, when the
+// random keys no longer fit the buffer pool. The keys are added in the order
+// the schema lists them, so the table ends identical to StoreSchemaStatements().
+struct BulkLoadSchema {
+  std::string create_without_keys;
+  std::string add_keys;  // empty when the table has no secondary key
+};
+// Throws std::invalid_argument for a name that is not a store table.
+BulkLoadSchema SplitForBulkLoad(std::string_view table);
+
+// Like ApplyStoreSchema, but the tables it creates get only their primary
+// keys; returns the ALTER TABLE statements that complete them (run them after
+// the load, in a session with foreign_key_checks = 0 so the foreign keys are
+// added without re-reading every row). Tables that already exist are left
+// as they are and need nothing.
+std::vector<std::string> ApplyStoreSchemaDeferringKeys(source::MysqlConnection& connection);
+
 }  // namespace futureim::generate

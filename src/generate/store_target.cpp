@@ -56,14 +56,13 @@ bool StoreHasData(source::MysqlConnection& connection) {
   return false;
 }
 
-void RecreateStore(source::MysqlConnection& connection) {
+void DropStore(source::MysqlConnection& connection) {
   // Children first, so no foreign key blocks a drop; the session's own
   // foreign_key_checks is left alone.
   auto names = StoreTableNames();
   for (auto it = names.rbegin(); it != names.rend(); ++it) {
     connection.Execute("DROP TABLE IF EXISTS " + std::string(*it));
   }
-  ApplyStoreSchema(connection);
 }
 
 }  // namespace futureim::generate

@@ -29,7 +29,7 @@ struct StoreTarget {
 // True when any of the ten store tables exists and holds a row.
 bool StoreHasData(source::MysqlConnection& connection);
 
-// Drops the ten store tables (children first) and creates them again empty.
-void RecreateStore(source::MysqlConnection& connection);
+// Drops the ten store tables (children first), if they exist.
+void DropStore(source::MysqlConnection& connection);
 
 }  // namespace futureim::generate

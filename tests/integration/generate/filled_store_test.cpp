@@ -17,6 +17,7 @@
 
 #include "generate/civil_time.h"
 #include "generate_fixture.h"
+#include "store_invariants.h"
 
 namespace futureim {
 namespace {
@@ -62,18 +63,7 @@ class FilledStoreTest : public testing::PrivateMariadbSuite {
   std::optional<source::MysqlConnection> connection_;
 };
 
-double Correlation(const std::vector<double>& x, const std::vector<double>& y) {
-  const double n = static_cast<double>(x.size());
-  const double mx = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  const double my = std::accumulate(y.begin(), y.end(), 0.0) / n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (size_t i = 0; i < x.size(); ++i) {
-    sxy += (x[i] - mx) * (y[i] - my);
-    sxx += (x[i] - mx) * (x[i] - mx);
-    syy += (y[i] - my) * (y[i] - my);
-  }
-  return sxy / std::sqrt(sxx * syy);
-}
+using testing::Correlation;
 
 TEST_F(FilledStoreTest, SizesAndEveryKeyIsAUuidAndEveryReferenceResolves) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM customers"), 10000);
@@ -102,43 +92,11 @@ TEST_F(FilledStoreTest, SizesAndEveryKeyIsAUuidAndEveryReferenceResolves) {
   }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM order_items WHERE order_item_id NOT REGEXP " + uuid), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM inventory WHERE inventory_id NOT REGEXP " + uuid), 0);
-  struct Reference {
-    const char* child;
-    const char* column;
-    const char* parent;
-    const char* key;
-  };
-  for (const Reference& ref :
-       std::vector<Reference>{{"orders", "customer_id", "customers", "customer_id"},
-                              {"order_items", "order_id", "orders", "order_id"},
-                              {"order_items", "product_id", "products", "product_id"},
-                              {"payments", "order_id", "orders", "order_id"},
-                              {"shipments", "order_id", "orders", "order_id"},
-                              {"reviews", "product_id", "products", "product_id"},
-                              {"reviews", "customer_id", "customers", "customer_id"},
-                              {"inventory", "product_id", "products", "product_id"},
-                              {"products", "category_id", "categories", "category_id"},
-                              {"categories", "parent_category_id", "categories", "category_id"}}) {
-    EXPECT_EQ(Count(std::string("SELECT COUNT(*) FROM ") + ref.child + " c LEFT JOIN " +
-                    ref.parent + " p ON c." + ref.column + " = p." + ref.key + " WHERE c." +
-                    ref.column + " IS NOT NULL AND p." + ref.key + " IS NULL"),
-              0)
-        << ref.child << "." << ref.column;
-  }
+  testing::ExpectEveryReferenceResolves(db());
 }
 
 TEST_F(FilledStoreTest, MoneyAddsUpOnEveryRow) {
-  // item total = (unit_price − discount) × quantity + tax
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM order_items WHERE total_amount <> (unit_price - "
-                  "discount_amount) * quantity + tax_amount OR quantity < 1 OR discount_amount < 0 "
-                  "OR discount_amount >= unit_price"),
-            0);
-  // order total = Σ item totals + shipping − order discount; tax counted once.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM orders o LEFT JOIN (SELECT order_id, SUM(total_amount) t, "
-                  "SUM(tax_amount) x, COUNT(*) n FROM order_items GROUP BY order_id) i ON "
-                  "i.order_id = o.order_id WHERE i.n IS NULL OR i.n > 5 OR o.total_amount <> i.t + "
-                  "o.shipping_amount - o.discount_amount OR o.tax_amount <> i.x"),
-            0);
+  testing::ExpectMoneyAddsUp(db());
   EXPECT_GT(Count("SELECT COUNT(*) FROM orders WHERE discount_amount > 0"), 100);
   EXPECT_GT(Count("SELECT COUNT(*) FROM order_items WHERE discount_amount > 0"), 100);
   // unit_price is the product's price on the order day (truth: every price
@@ -165,36 +123,10 @@ TEST_F(FilledStoreTest, MoneyAddsUpOnEveryRow) {
   }
   EXPECT_GT(checked, 80000);
   EXPECT_EQ(wrong, 0);
-  // Lifetime value: what the customer paid for orders they kept.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM customers c LEFT JOIN (SELECT customer_id, "
-                  "SUM(total_amount) v FROM orders WHERE order_status NOT IN ('cancelled', "
-                  "'returned') GROUP BY customer_id) o ON o.customer_id = c.customer_id WHERE "
-                  "c.lifetime_value <> COALESCE(o.v, 0)"),
-            0);
 }
 
 TEST_F(FilledStoreTest, PaymentsShipmentsReviewsAndDatesAreConsistent) {
-  // Completed payments only for orders that can be paid, for the order's total.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments p JOIN orders o ON o.order_id = p.order_id WHERE "
-                  "p.payment_status = 'completed' AND (o.order_status NOT IN ('processing', "
-                  "'shipped', 'delivered') OR p.amount <> o.total_amount)"),
-            0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM orders o WHERE o.order_status IN ('processing', "
-                  "'shipped', 'delivered') AND NOT EXISTS (SELECT 1 FROM payments p WHERE "
-                  "p.order_id = o.order_id AND p.payment_status = 'completed')"),
-            0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM payments p "
-                  "WHERE p.order_id = o.order_id)"),
-            0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM orders o WHERE o.order_status = 'returned' AND NOT "
-                  "EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.order_id AND "
-                  "p.payment_status = 'refunded')"),
-            0);
-  // Card fields exactly on card payments.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments WHERE (payment_method IN ('credit_card', "
-                  "'debit_card')) <> (card_last_four IS NOT NULL AND card_type IS NOT NULL) OR "
-                  "(card_last_four IS NULL) <> (card_type IS NULL)"),
-            0);
+  testing::ExpectStatesAndDatesAgree(db());
   EXPECT_GT(Count("SELECT COUNT(*) FROM payments WHERE payment_method NOT IN ('credit_card', "
                   "'debit_card')"),
             5000);
@@ -211,21 +143,6 @@ TEST_F(FilledStoreTest, PaymentsShipmentsReviewsAndDatesAreConsistent) {
         0)
         << status;
   }
-  // Shipments exactly for orders that left the warehouse, dates in order.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM shipments s JOIN orders o ON o.order_id = s.order_id "
-                  "WHERE o.order_status NOT IN ('shipped', 'delivered', 'returned')"),
-            0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM orders o WHERE o.order_status IN ('shipped', "
-                  "'delivered', 'returned') AND (SELECT COUNT(*) FROM shipments s WHERE "
-                  "s.order_id = o.order_id) <> 1"),
-            0);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM shipments s JOIN orders o ON o.order_id = s.order_id "
-                  "WHERE s.created_at < o.order_date OR s.shipped_date < s.created_at OR "
-                  "s.actual_delivery_date < s.shipped_date OR s.estimated_delivery_date < "
-                  "s.shipped_date OR (o.order_status = 'delivered') <> (s.shipment_status = "
-                  "'delivered') OR (s.actual_delivery_date IS NULL) <> (o.order_status = "
-                  "'shipped')"),
-            0);
   // Nothing after the as-of moment (except expected deliveries and promotion ends).
   const std::string as_of = std::string("'") + kAsOf + " 00:00:00'";
   for (const char* check :
@@ -237,18 +154,31 @@ TEST_F(FilledStoreTest, PaymentsShipmentsReviewsAndDatesAreConsistent) {
   }
   EXPECT_LT(Count("SELECT DATEDIFF(" + as_of + ", MIN(order_date)) FROM orders"), 732);
   EXPECT_GT(Count("SELECT DATEDIFF(" + as_of + ", MIN(order_date)) FROM orders"), 725);
-  // Reviews: verified ones by buyers of the product, and most reviews verified.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM reviews r WHERE r.is_verified_purchase AND NOT EXISTS "
-                  "(SELECT 1 FROM orders o JOIN order_items i ON i.order_id = o.order_id WHERE "
-                  "o.customer_id = r.customer_id AND i.product_id = r.product_id AND o.order_date "
-                  "< r.created_at)"),
-            0);
+  // Most reviews are by buyers (verified).
   EXPECT_GE(QueryDouble(db(), "SELECT AVG(is_verified_purchase) FROM reviews"), 0.85);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM reviews WHERE rating NOT BETWEEN 1 AND 5"), 0);
-  // Order and customer timestamps are in order.
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM orders o JOIN customers c ON c.customer_id = "
-                  "o.customer_id WHERE o.order_date < c.created_at OR o.updated_at < o.order_date"),
-            0);
+}
+
+// Ratings follow the product's hidden quality (truth products.csv): over
+// products with several reviews, the mean rating tracks the quality.
+TEST_F(FilledStoreTest, RatingsFollowProductQuality) {
+  const CsvTable products = ReadCsv(truth("products.csv"));
+  ASSERT_EQ(products.rows.size(), 5000u);
+  std::map<std::string, double> quality;
+  for (const auto& row : products.rows) {
+    quality[row[products.Column("product_id")]] = std::stod(row[products.Column("quality")]);
+  }
+  std::vector<double> truth_quality, mean_rating;
+  for (const auto& row :
+       db().Query("SELECT product_id, AVG(rating) FROM reviews WHERE "
+                  "is_verified_purchase GROUP BY product_id HAVING COUNT(*) >= 3")) {
+    truth_quality.push_back(quality.at(*row[0]));
+    mean_rating.push_back(std::stod(*row[1]));
+  }
+  ASSERT_GE(truth_quality.size(), 200u);
+  const double correlation = Correlation(truth_quality, mean_rating);
+  std::cout << "ratings: correlation with quality " << correlation << " over "
+            << truth_quality.size() << " products\n";
+  EXPECT_GT(correlation, 0.6);
 }
 
 TEST_F(FilledStoreTest, CalendarSignalsAreVisibleInDailyOrders) {
@@ -600,8 +530,9 @@ TEST_F(FilledStoreTest, CategoryUnitsFollowTheirPriceLevelWithTheTruthElasticity
   ASSERT_GE(large, 20);
   std::cout << within << " of " << large << " large categories within ±0.3, mean |error| "
             << absolute_error / large << "\n";
-  EXPECT_GE(within, large * 85 / 100);
-  EXPECT_LT(absolute_error / large, 0.2);
+  // Seed 11 gives 31 of 32 within ±0.3 and a mean |error| of 0.11.
+  EXPECT_GE(within, large * 90 / 100);
+  EXPECT_LT(absolute_error / large, 0.15);
 }
 
 // Promotions: every order discount is what an active promotion's rules give
@@ -610,38 +541,7 @@ TEST_F(FilledStoreTest, CategoryUnitsFollowTheirPriceLevelWithTheTruthElasticity
 // the truth's lift (log daily orders against the same weekday one and two
 // weeks either side, regressed on the truth's log promotion factor).
 TEST_F(FilledStoreTest, PromotionsDiscountByTheirRulesAndLiftDemandByTheTruth) {
-  struct Promotion {
-    std::string start, end;
-    bool percentage;
-    int64_t value, min_purchase, max_discount;
-  };
-  std::vector<Promotion> promotions;
-  for (const auto& row : db().Query(
-           "SELECT start_date, end_date, discount_type, ROUND(discount_value * 100), "
-           "ROUND(min_purchase_amount * 100), ROUND(COALESCE(max_discount_amount, 0) * 100) FROM "
-           "promotions")) {
-    promotions.push_back({*row[0], *row[1], *row[2] == "percentage", std::stoll(*row[3]),
-                          std::stoll(*row[4]), std::stoll(*row[5])});
-  }
-  ASSERT_EQ(promotions.size(), 100u);
-  int64_t discounted = 0, explained = 0;
-  for (const auto& row :
-       db().Query("SELECT o.order_date, ROUND(o.discount_amount * 100), ROUND(SUM((i.unit_price - "
-                  "i.discount_amount) * i.quantity) * 100) FROM orders o JOIN order_items i ON "
-                  "i.order_id = o.order_id WHERE o.discount_amount > 0 GROUP BY o.order_id")) {
-    const int64_t discount = std::stoll(*row[1]), subtotal = std::stoll(*row[2]);
-    ++discounted;
-    bool matches = false;
-    for (const Promotion& p : promotions) {
-      if (*row[0] < p.start || *row[0] > p.end || subtotal < p.min_purchase) continue;
-      // percentage: value is percent × 100 (e.g. 2000 = 20 %); fixed: cents.
-      int64_t expected = p.percentage ? subtotal * (p.value / 100) / 100 : p.value;
-      if (p.max_discount > 0) expected = std::min(expected, p.max_discount);
-      expected = std::min(expected, subtotal);
-      matches |= expected == discount;
-    }
-    explained += matches ? 1 : 0;
-  }
+  const auto [discounted, explained] = testing::CountDiscountsExplainedByAPromotion(db());
   EXPECT_GT(discounted, 1000);
   EXPECT_EQ(explained, discounted);
   EXPECT_EQ(Count("SELECT SUM(usage_count) FROM promotions"), discounted);
@@ -660,10 +560,15 @@ TEST_F(FilledStoreTest, PromotionsDiscountByTheirRulesAndLiftDemandByTheTruth) {
                                     "FROM orders GROUP BY 1")) {
     daily[std::stoll(*row[0])] = std::stod(*row[1]);
   }
+  std::vector<std::pair<std::string, std::string>> promotions;  // start, end
+  for (const auto& row : db().Query("SELECT start_date, end_date FROM promotions")) {
+    promotions.emplace_back(*row[0], *row[1]);
+  }
+  ASSERT_EQ(promotions.size(), 100u);
   auto log_factor = [&](int64_t day) {
     const std::string noon = generate::FormatTimestamp(day * generate::kSecondsPerDay + 43200);
     int active = 0;
-    for (const Promotion& p : promotions) active += p.start <= noon && noon <= p.end ? 1 : 0;
+    for (const auto& [from, to] : promotions) active += from <= noon && noon <= to ? 1 : 0;
     return std::log(1.0 + lift * std::min(active, cap));
   };
   std::vector<double> predicted, measured;

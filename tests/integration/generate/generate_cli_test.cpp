@@ -3,9 +3,11 @@
 // SIGTERM) and a clear error for each bad input.
 
 #include <chrono>
+#include <cmath>
 #include <fstream>
 #include <iterator>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 
 #include "generate/store_schema.h"
 #include "generate_fixture.h"
+#include "store_invariants.h"
 
 namespace futureim {
 namespace {
@@ -219,16 +222,91 @@ LiveFigures ParseLiveSummary(const std::string& out) {
   return figures;
 }
 
+using testing::Correlation;
+
+// Rows written by live trading (a store filled with as-of `as_of`, before
+// today) look like the fill's: real names, current prices, discounts from an
+// active promotion, ratings around the product's quality, and a clock that
+// never goes back.
+void ExpectLiveRowsAreRealistic(source::MysqlConnection& db, const std::filesystem::path& truth,
+                                const std::string& as_of) {
+  const std::string live = "'" + as_of + " 00:00:00'";
+  // New customers: names from the fill's lists, not placeholders.
+  EXPECT_GT(QueryInt(db, "SELECT COUNT(*) FROM customers WHERE created_at >= " + live), 5);
+  EXPECT_EQ(QueryInt(db, "SELECT COUNT(*) FROM customers c WHERE c.created_at >= " + live +
+                             " AND (c.email NOT LIKE CONCAT(LOWER(c.first_name), '.', "
+                             "LOWER(c.last_name), '%@example.%') OR NOT EXISTS (SELECT 1 FROM "
+                             "customers f WHERE f.created_at < " +
+                             live +
+                             " AND f.first_name = c.first_name) OR NOT EXISTS (SELECT 1 "
+                             "FROM customers f WHERE f.created_at < " +
+                             live + " AND f.last_name = c.last_name))"),
+            0);
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM customers WHERE first_name IN ('Live', 'Test') OR "
+                     "last_name = 'Shopper' OR email LIKE 'live-%'"),
+            0);
+  // Item prices: the shelf price at the order's moment (products whose
+  // price has not moved since) less at most a markdown.
+  EXPECT_GT(QueryInt(db, "SELECT COUNT(*) FROM orders WHERE order_date >= " + live), 50);
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM order_items i JOIN orders o ON o.order_id = "
+                     "i.order_id JOIN products p ON p.product_id = i.product_id WHERE "
+                     "o.order_date >= " +
+                         live + " AND p.updated_at <= o.order_date AND i.unit_price <> p.price"),
+            0);
+  // Order discounts: exactly what an active code gives.
+  const auto [discounted, explained] =
+      testing::CountDiscountsExplainedByAPromotion(db, "o.order_date >= " + live);
+  EXPECT_EQ(explained, discounted);
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM promotions WHERE usage_limit IS NOT NULL AND "
+                     "usage_count > usage_limit"),
+            0);
+  // Timestamps: every live order after every order of the fill (which ends
+  // before as-of; live updates move fill orders' updated_at, so the fill's
+  // own latest moment is checked in the future-store test), and live orders
+  // in the order of their (time-ordered) ids.
+  EXPECT_EQ(
+      QueryInt(db, "SELECT (SELECT MIN(order_date) FROM orders WHERE order_date >= " + live +
+                       ") >= (SELECT MAX(order_date) FROM orders WHERE order_date < " + live + ")"),
+      1);
+  EXPECT_EQ(QueryInt(db,
+                     "SELECT COUNT(*) FROM (SELECT order_date, LAG(order_date) OVER (ORDER "
+                     "BY order_id) previous FROM orders WHERE order_date >= " +
+                         live + ") t WHERE order_date < previous"),
+            0);
+  // Ratings: live reviews follow the products' quality (truth).
+  const testing::CsvTable products = testing::ReadCsv(truth / "products.csv");
+  std::map<std::string, double> quality;
+  for (const auto& row : products.rows) quality[row[0]] = std::stod(row[2]);
+  std::vector<double> truth_quality, rating;
+  for (const auto& row : db.Query("SELECT r.product_id, r.rating, EXISTS (SELECT 1 FROM orders o "
+                                  "JOIN order_items i ON i.order_id = o.order_id WHERE "
+                                  "o.customer_id = r.customer_id AND i.product_id = r.product_id "
+                                  "AND o.order_status = 'returned') FROM reviews r WHERE "
+                                  "r.created_at >= " +
+                                  live)) {
+    truth_quality.push_back(quality.at(*row[0]) - (*row[2] == "1" ? 1.5 : 0));
+    rating.push_back(std::stod(*row[1]));
+  }
+  ASSERT_GE(truth_quality.size(), 25u);
+  const double correlation = Correlation(truth_quality, rating);
+  std::cout << "live ratings: correlation with quality " << correlation << " over " << rating.size()
+            << " reviews\n";
+  EXPECT_GT(correlation, 0.3);
+}
+
 TEST_F(GenerateCliTest, LiveModeTradesAtTheRequestedRateAndKeepsTheMoneyConsistent) {
   testing::TempDir dir("futureim-live");
   auto result = Generate({"--scale", "0.1", "--seed", "3", "--as-of", "2026-01-10", "--replace",
                           "--target", target_, "--truth", (dir.path() / "truth").string(), "--live",
-                          "25", "--live-seconds", "8"});
+                          "40", "--live-seconds", "20"});
   ASSERT_EQ(result.exit_code, 0) << result.err;
   const LiveFigures live = ParseLiveSummary(result.out);
   ASSERT_GT(live.transactions, 0) << result.out;
   const double rate = static_cast<double>(live.transactions) / live.seconds;
-  EXPECT_NEAR(rate, 25, 25 * 0.3) << result.out;
+  EXPECT_NEAR(rate, 40, 40 * 0.3) << result.out;
   EXPECT_GT(live.inserts, 0);
   EXPECT_GT(live.updates, 0);
   EXPECT_GT(live.deletes, 0);
@@ -240,37 +318,81 @@ TEST_F(GenerateCliTest, LiveModeTradesAtTheRequestedRateAndKeepsTheMoneyConsiste
                      "SELECT COUNT(*) FROM orders WHERE order_date < '2026-01-10' AND "
                      "updated_at >= '2026-01-10'"),
             0);
-  // The same money and state rules hold after trading.
-  EXPECT_EQ(QueryInt(connection,
-                     "SELECT COUNT(*) FROM order_items WHERE total_amount <> "
-                     "(unit_price - discount_amount) * quantity + tax_amount"),
-            0);
-  EXPECT_EQ(QueryInt(connection,
-                     "SELECT COUNT(*) FROM orders o JOIN (SELECT order_id, SUM(total_amount) t, "
-                     "SUM(tax_amount) x FROM order_items GROUP BY order_id) i ON i.order_id = "
-                     "o.order_id WHERE o.total_amount <> i.t + o.shipping_amount - "
-                     "o.discount_amount OR o.tax_amount <> i.x"),
-            0);
-  EXPECT_EQ(QueryInt(connection,
-                     "SELECT COUNT(*) FROM payments p JOIN orders o ON o.order_id = "
-                     "p.order_id WHERE p.payment_status = 'completed' AND "
-                     "o.order_status NOT IN ('processing', 'shipped', 'delivered')"),
-            0);
-  EXPECT_EQ(QueryInt(connection,
-                     "SELECT COUNT(*) FROM payments WHERE (payment_method IN "
-                     "('credit_card', 'debit_card')) <> (card_last_four IS NOT NULL)"),
-            0);
-  EXPECT_EQ(QueryInt(connection,
-                     "SELECT COUNT(*) FROM shipments s JOIN orders o ON o.order_id = "
-                     "s.order_id WHERE o.order_status NOT IN ('shipped', "
-                     "'delivered', 'returned')"),
-            0);
+  // The same rules as the fill, on every row after trading.
+  testing::ExpectStoreInvariants(connection);
+  ExpectLiveRowsAreRealistic(connection, dir.path() / "truth", "2026-01-10");
 
   // Against the existing store (no --replace): trades without refilling.
   auto again = Generate({"--target", target_, "--live", "20", "--live-seconds", "2"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("trading on the existing store"), std::string::npos) << again.out;
   EXPECT_GT(ParseLiveSummary(again.out).transactions, 20);
+}
+
+// A store filled "as of" a future day already holds rows later than the real
+// clock: live rows continue after its latest moment instead of before it.
+TEST_F(GenerateCliTest, LiveTradingOnAFutureStoreContinuesAfterItsLatestRow) {
+  testing::TempDir dir("futureim-live-future");
+  auto fill = Generate({"--scale", "0.05", "--seed", "5", "--as-of", "2031-03-01", "--replace",
+                        "--target", target_, "--truth", (dir.path() / "truth").string()});
+  ASSERT_EQ(fill.exit_code, 0) << fill.err;
+  auto connection = Connect();
+  const std::string latest = *connection.QueryScalar(
+      "SELECT GREATEST((SELECT MAX(updated_at) FROM orders), (SELECT MAX(updated_at) FROM "
+      "payments), (SELECT MAX(updated_at) FROM reviews), (SELECT MAX(updated_at) FROM "
+      "customers))");
+  ASSERT_LT(latest, "2031-03-01");
+  ASSERT_GT(latest, "2031-02-27");
+  std::set<std::string> filled;
+  for (const auto& row : connection.Query("SELECT order_id FROM orders")) filled.insert(*row[0]);
+
+  // On the existing store (its truth not at hand: quality from its reviews).
+  auto live = Generate({"--target", target_, "--live", "20", "--live-seconds", "3", "--seed", "9"});
+  ASSERT_EQ(live.exit_code, 0) << live.err;
+  int64_t new_orders = 0;
+  for (const auto& row : connection.Query("SELECT order_id, order_date, created_at FROM orders")) {
+    if (filled.count(*row[0])) continue;
+    ++new_orders;
+    EXPECT_GE(*row[1], latest) << *row[0];
+    EXPECT_LT(*row[1], "2031-03-01") << "live time runs at real speed from " << latest;
+    EXPECT_EQ(*row[1], *row[2]);
+  }
+  EXPECT_GT(new_orders, 5);
+  // Rows the live trader touched carry its clock, never the real 2026 one.
+  EXPECT_EQ(QueryInt(connection, "SELECT COUNT(*) FROM orders WHERE updated_at < order_date"), 0);
+  EXPECT_EQ(QueryInt(connection,
+                     "SELECT COUNT(*) FROM customers WHERE created_at < '2027-01-01' AND "
+                     "created_at > NOW() - INTERVAL 1 DAY"),
+            0);
+  testing::ExpectStoreInvariants(connection);
+}
+
+// The bulk load adds secondary keys and foreign keys after the rows: the
+// tables must end exactly as the schema creates them.
+TEST_F(GenerateCliTest, AFilledStoreHasExactlyTheSchemasTables) {
+  testing::TempDir dir("futureim-schema-identical");
+  auto fill = Generate({"--scale", "0.05", "--seed", "2", "--replace", "--target", target_,
+                        "--truth", (dir.path() / "truth").string()});
+  ASSERT_EQ(fill.exit_code, 0) << fill.err;
+  auto connection = Connect();
+  auto show = [&] {
+    std::vector<std::string> statements;
+    for (auto table : generate::StoreTableNames()) {
+      statements.push_back(*connection.Query("SHOW CREATE TABLE " + std::string(table))[0][1]);
+    }
+    return statements;
+  };
+  const auto filled = show();
+  auto names = generate::StoreTableNames();
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    connection.Execute("DROP TABLE " + std::string(*it));
+  }
+  generate::ApplyStoreSchema(connection);
+  const auto created = show();
+  ASSERT_EQ(filled.size(), created.size());
+  for (size_t i = 0; i < filled.size(); ++i) EXPECT_EQ(filled[i], created[i]) << names[i];
+  EXPECT_NE(filled[4].find("CONSTRAINT `fk_orders_customer` FOREIGN KEY"), std::string::npos)
+      << filled[4];
 }
 
 TEST_F(GenerateCliTest, SigtermFinishesTheCurrentTransactionAndExitsCleanly) {

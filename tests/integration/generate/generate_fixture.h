@@ -4,6 +4,7 @@
 // readers for the ground truth files (the private MariaDB per suite and query
 // helpers come from support/mariadb_suite.h).
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -71,6 +72,20 @@ inline CsvTable ReadCsv(const std::filesystem::path& path) {
   table.header = SplitCsvLine(line);
   while (std::getline(in, line)) table.rows.push_back(SplitCsvLine(line));
   return table;
+}
+
+// Pearson correlation of two equally long series.
+inline double Correlation(const std::vector<double>& x, const std::vector<double>& y) {
+  const double n = static_cast<double>(x.size());
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < x.size(); ++i) mx += x[i] / n, my += y[i] / n;
+  double sxy = 0, sxx = 0, syy = 0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) * (x[i] - mx);
+    syy += (y[i] - my) * (y[i] - my);
+  }
+  return sxy / std::sqrt(sxx * syy);
 }
 
 inline nlohmann::json ReadJson(const std::filesystem::path& path) {
