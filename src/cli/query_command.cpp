@@ -39,6 +39,7 @@ int RunQuery(CommandContext& context, const QueryOptions& options) {
   }
   query::QueryDatabaseOptions database;
   database.memory_limit = config.GetString("query.memory_limit");
+  database.lake_key = context.secrets().Get("lake.encryption_key").value_or("");
   const query::QueryRunner runner(lake_root, database);
   for (const auto& skipped : runner.Catalog().skipped) {
     core::log::Debug("query.view_skipped", {{"view", skipped}});

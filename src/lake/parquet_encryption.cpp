@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -202,6 +203,19 @@ std::optional<size_t> Base64DecodedLength(std::string_view text) {
 }  // namespace
 
 // ---------------------------------------------------------------------------
+
+bool IsEncryptedParquetFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  char magic[4] = {};
+  if (in) in.seekg(-4, std::ios::end);
+  if (!in || !in.read(magic, 4)) {
+    throw core::Error("cannot read the Parquet footer of " + file.string());
+  }
+  const std::string_view tail(magic, 4);
+  if (tail == "PARE") return true;
+  if (tail == "PAR1") return false;
+  throw core::Error(file.string() + " is not a Parquet file");
+}
 
 void InstallParquetCrypto(const engine::Database& database) {
   // The headers have no version macro: check the library at run time, so a

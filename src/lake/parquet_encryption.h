@@ -42,6 +42,11 @@ class ParquetKeyError : public core::Error {
 inline constexpr std::string_view kLakeKeySecret = "lake.encryption_key";
 inline constexpr std::string_view kLakeKeyName = "lake_key";
 
+// Whether `file` is a Parquet file with an encrypted footer (its last four
+// bytes are "PARE" rather than "PAR1"). Throws core::Error when the file
+// cannot be read or is not Parquet at all.
+bool IsEncryptedParquetFile(const std::filesystem::path& file);
+
 // Installs the OpenSSL encryption implementation into `database`. Call once
 // after opening it, before any encrypted read or write; calling again is
 // harmless. Without it, encrypted writes fail with DuckDB's httpfs message.

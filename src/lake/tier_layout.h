@@ -52,6 +52,18 @@ class RunTierLayout {
   // no published run. Throws core::Error when `_current` names a missing run.
   std::vector<std::filesystem::path> CurrentFiles(std::string_view table) const;
 
+  // Writer side. Points `_current` of `table` at `run_id` (temp + fsync +
+  // rename): readers see the old run or the new one, never a mix. The run's
+  // files must be complete (and fsync'ed) before.
+  void Publish(std::string_view table, std::string_view run_id) const;
+  // Deletes the run folders of `table` except the current run and the
+  // `keep - 1` newest runs before it (run ids sort in time order); runs newer
+  // than the current one are leftovers of a killed writer and go too. Only
+  // call with the tier's writer lock held. Returns the runs deleted.
+  std::vector<std::string> PruneRuns(std::string_view table, size_t keep) const;
+  // The run ids with a folder under `table`, sorted.
+  std::vector<std::string> Runs(std::string_view table) const;
+
   static constexpr std::string_view kCurrentPointerName = "_current";
 
  private:
