@@ -40,8 +40,7 @@ void PrintCuration(const pipeline::CurationReport& report) {
   std::printf("curation: run %s, raw commits %llu..%llu, %.1f s\n", report.run_id.c_str(),
               static_cast<unsigned long long>(report.from_commit + 1),
               static_cast<unsigned long long>(report.raw_commit), report.seconds);
-  std::printf("  %-14s %10s %10s %8s %9s\n", "table", "rows", "quarantine", "changes",
-              "quality");
+  std::printf("  %-14s %10s %10s %8s %9s\n", "table", "rows", "quarantine", "changes", "quality");
   for (const auto& table : report.tables) {
     std::printf("  %-14s %10llu %10llu %8llu %9.3f\n", table.table.c_str(),
                 static_cast<unsigned long long>(table.rows),

@@ -35,8 +35,7 @@ CuratedRunRecord CuratedRunRecord::FromJson(const nlohmann::json& json) {
   record.last_seq = json.value("last_seq", uint64_t{0});
   record.rows = json.value("rows", uint64_t{0});
   record.quarantined = json.value("quarantined", uint64_t{0});
-  record.quarantine_rules =
-      json.value("quarantine_rules", std::map<std::string, uint64_t>{});
+  record.quarantine_rules = json.value("quarantine_rules", std::map<std::string, uint64_t>{});
   record.changes_read = json.value("changes_read", uint64_t{0});
   record.raw_files_read = json.value("raw_files_read", uint64_t{0});
   record.encrypted = json.value("encrypted", false);

@@ -19,8 +19,8 @@ namespace futureim::pipeline {
 
 struct CuratedRunRecord {
   std::string run_id;
-  std::string table;   // curated name
-  std::string source;  // "schema.table" in the raw tier
+  std::string table;         // curated name
+  std::string source;        // "schema.table" in the raw tier
   uint64_t raw_commit = 0;   // every raw commit <= this is merged
   uint64_t from_commit = 0;  // raw files of commits > this were read
   uint64_t last_seq = 0;     // the highest _seq merged so far

@@ -15,8 +15,8 @@ using engine::QuoteIdentifier;
 namespace {
 
 bool IsHelperColumn(const std::string& name) {
-  static const std::set<std::string> kHelpers = {kOpColumn,      kSeqColumn,      kCommitTsColumn,
-                                                 kRowRuleColumn, kRefRuleColumn,  kRuleColumn,
+  static const std::set<std::string> kHelpers = {kOpColumn,       kSeqColumn,     kCommitTsColumn,
+                                                 kRowRuleColumn,  kRefRuleColumn, kRuleColumn,
                                                  kRuleKindColumn, "_del_seq",     "commit_date"};
   return kHelpers.count(name) > 0;
 }
@@ -71,8 +71,7 @@ void CuratedTableMerger::LoadChanges(const MergeInput& input, const std::string&
 
 void CuratedTableMerger::LoadPrevious(const MergeInput& input, const std::string& previous) {
   std::string select = "SELECT *, 'S' AS _op, CAST(NULL AS VARCHAR) AS " +
-                       std::string(kRowRuleColumn) + " FROM " +
-                       files_.Scan(input.previous_files);
+                       std::string(kRowRuleColumn) + " FROM " + files_.Scan(input.previous_files);
   if (!input.previous_quarantine.empty()) {
     // Row-rule outcomes stick with the row until it changes; reference
     // outcomes are recomputed by every run.
@@ -102,8 +101,8 @@ MergedTable CuratedTableMerger::Merge(const MergeInput& input, const std::string
   // for new rows).
   std::vector<std::string> data_columns;
   for (const auto& relation : {previous, changes}) {
-    const bool exists = relation == previous ? !input.previous_files.empty()
-                                             : !input.raw_files.empty();
+    const bool exists =
+        relation == previous ? !input.previous_files.empty() : !input.raw_files.empty();
     if (!exists) continue;
     for (const auto& [name, type] : Describe(connection_, relation)) {
       if (!IsHelperColumn(name) &&
@@ -140,8 +139,7 @@ MergedTable CuratedTableMerger::Merge(const MergeInput& input, const std::string
     connection_.Execute("CREATE OR REPLACE TEMP TABLE " + merged.deleted + " AS SELECT *, " +
                         "CAST(NULL AS BIGINT) AS _del_seq FROM " + merged.state + " LIMIT 0");
   } else {
-    std::string deleted =
-        "SELECT *, _seq AS _del_seq FROM " + changes + " WHERE _op = 'D'";
+    std::string deleted = "SELECT *, _seq AS _del_seq FROM " + changes + " WHERE _op = 'D'";
     if (!input.previous_files.empty()) {
       deleted += " UNION ALL BY NAME SELECT previous.*, truncated.seq AS _del_seq FROM " +
                  previous + " AS previous, " + truncated +

@@ -15,8 +15,8 @@
 namespace futureim::pipeline {
 
 // Helper columns of the state table next to the protected data columns.
-inline constexpr const char* kOpColumn = "_op";            // 'S' previous state, else raw _op
-inline constexpr const char* kSeqColumn = "_seq";          // the row's last change
+inline constexpr const char* kOpColumn = "_op";    // 'S' previous state, else raw _op
+inline constexpr const char* kSeqColumn = "_seq";  // the row's last change
 inline constexpr const char* kCommitTsColumn = "_commit_ts";
 inline constexpr const char* kRowRuleColumn = "_row_rule";  // first row rule failed, or NULL
 inline constexpr const char* kRefRuleColumn = "_ref_rule";  // first reference rule failed, or NULL
@@ -25,9 +25,9 @@ inline constexpr const char* kRuleColumn = "_rule";
 inline constexpr const char* kRuleKindColumn = "_rule_kind";  // 'row' or 'reference'
 
 struct MergeInput {
-  std::string table;                      // curated name (rules are looked up by it)
-  std::vector<std::string> primary_key;   // empty: the whole row is the key
-  std::vector<std::string> key_columns;   // primary and foreign key columns (kept verbatim)
+  std::string table;                     // curated name (rules are looked up by it)
+  std::vector<std::string> primary_key;  // empty: the whole row is the key
+  std::vector<std::string> key_columns;  // primary and foreign key columns (kept verbatim)
   std::vector<std::filesystem::path> previous_files;       // published rows of the current run
   std::vector<std::filesystem::path> previous_quarantine;  // its quarantined rows
   std::vector<std::filesystem::path> raw_files;            // committed raw files not yet merged

@@ -87,8 +87,8 @@ std::vector<CurationTable> SelectTables(const replicate::ReplicationState& state
   for (const auto& [qualified, progress] : state.tables) {
     if (progress.state == replicate::TableState::kDropped) continue;
     CurationTable table;
-    table.name = name_count[progress.table] > 1 ? progress.schema + "__" + progress.table
-                                                : progress.table;
+    table.name =
+        name_count[progress.table] > 1 ? progress.schema + "__" + progress.table : progress.table;
     table.progress = progress;
     table.previous_run = curated.CurrentRun(table.name);
     if (table.previous_run) {
@@ -131,12 +131,14 @@ nlohmann::json CurationReport::ToJson() const {
 
 CurationStep::CurationStep(CurationOptions options) : options_(std::move(options)) {
   if (options_.pii_key.empty()) {
-    throw core::Error("curation needs the PII key: secret lake.pii_key (key store or "
-                      "FUTUREIM_LAKE_PII_KEY)");
+    throw core::Error(
+        "curation needs the PII key: secret lake.pii_key (key store or "
+        "FUTUREIM_LAKE_PII_KEY)");
   }
   if (options_.encrypt && options_.encryption_key.empty()) {
-    throw core::Error("lake.encrypt is on but the secret lake.encryption_key is missing (key "
-                      "store or FUTUREIM_LAKE_ENCRYPTION_KEY)");
+    throw core::Error(
+        "lake.encrypt is on but the secret lake.encryption_key is missing (key "
+        "store or FUTUREIM_LAKE_ENCRYPTION_KEY)");
   }
   if (options_.keep_runs < 1) throw core::Error("pipeline.keep_runs must be at least 1");
 }
@@ -225,7 +227,8 @@ CurationReport CurationStep::Run() {
       input.key_columns.insert(input.key_columns.end(), fk.columns.begin(), fk.columns.end());
       const auto parent = curated_name.find(fk.parent_schema + "." + fk.parent_table);
       if (parent == curated_name.end()) continue;
-      foreign_keys.push_back({fk.name, fk.columns, parent->second, fk.parent_columns, fk.on_delete});
+      foreign_keys.push_back(
+          {fk.name, fk.columns, parent->second, fk.parent_columns, fk.on_delete});
     }
     if (table.previous_run) {
       const fs::path run_dir = curated.RunDir(table.name, *table.previous_run);
@@ -247,8 +250,8 @@ CurationReport CurationStep::Run() {
       merged.push_back(
           {table.name, merger.Merge(input, "t" + std::to_string(i)), std::move(foreign_keys)});
     } catch (const engine::DuckDbError& e) {
-      if (auto key_error = lake::AsParquetKeyError(e, "the files of " + table.name,
-                                                   lake::kLakeKeyName)) {
+      if (auto key_error =
+              lake::AsParquetKeyError(e, "the files of " + table.name, lake::kLakeKeyName)) {
         throw *key_error;
       }
       throw core::Error("curating " + table.name + " failed: " + e.what());
@@ -263,8 +266,8 @@ CurationReport CurationStep::Run() {
   enforcer.ApplyReferenceRules();
 
   // 3. Score, split and write each table's new run.
-  const std::string failed = std::string(kRowRuleColumn) + " IS NOT NULL OR " + kRefRuleColumn +
-                             " IS NOT NULL";
+  const std::string failed =
+      std::string(kRowRuleColumn) + " IS NOT NULL OR " + kRefRuleColumn + " IS NOT NULL";
   for (size_t i = 0; i < merged.size(); ++i) {
     const auto& table = merged[i];
     const CurationTable& source = *merged_sources[i];
@@ -287,9 +290,9 @@ CurationReport CurationStep::Run() {
     fs::remove_all(run_dir);  // a leftover of a killed run with the same id
     const std::string columns = ColumnList(table.merged.data_columns) + ", _seq, _commit_ts";
     const std::string order = " ORDER BY " + ColumnList(table.merged.key);
-    record.rows = files.Write("SELECT " + columns + " FROM " + table.merged.state +
-                                  " WHERE NOT (" + failed + ")" + order,
-                              run_dir / kDataFile);
+    record.rows = files.Write(
+        "SELECT " + columns + " FROM " + table.merged.state + " WHERE NOT (" + failed + ")" + order,
+        run_dir / kDataFile);
     for (auto& row : connection
                          .Query("SELECT coalesce(_row_rule, _ref_rule) AS rule, count(*) FROM " +
                                 table.merged.state + " WHERE " + failed + " GROUP BY rule")
@@ -305,13 +308,11 @@ CurationReport CurationStep::Run() {
                   run_dir / kQuarantineDir / kDataFile);
     }
     record.Write(run_dir);
-    connection.Execute("DROP TABLE " + table.merged.state + "; DROP TABLE " +
-                       table.merged.deleted);
-    core::log::Info("pipeline.table_curated",
-                    {{"table", table.name},
-                     {"rows", record.rows},
-                     {"quarantined", record.quarantined},
-                     {"quality", record.quality.overall}});
+    connection.Execute("DROP TABLE " + table.merged.state + "; DROP TABLE " + table.merged.deleted);
+    core::log::Info("pipeline.table_curated", {{"table", table.name},
+                                               {"rows", record.rows},
+                                               {"quarantined", record.quarantined},
+                                               {"quality", record.quality.overall}});
     report.tables.push_back(std::move(record));
   }
 

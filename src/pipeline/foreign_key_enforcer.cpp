@@ -33,10 +33,11 @@ uint64_t ForeignKeyEnforcer::ApplyOnDeleteActions() {
                                   " AND child._seq < gone._del_seq";
         const std::string state = child.merged.state;
         if (fk.on_delete == "CASCADE") {
-          connection_.Execute("INSERT INTO " + child.merged.deleted +
-                              " BY NAME SELECT child.* EXCLUDE (_ref_rule), max(gone._del_seq) AS _del_seq FROM " +
-                              state + " AS child JOIN " + parent->merged.deleted +
-                              " AS gone ON " + match + " GROUP BY ALL");
+          connection_.Execute(
+              "INSERT INTO " + child.merged.deleted +
+              " BY NAME SELECT child.* EXCLUDE (_ref_rule), max(gone._del_seq) AS _del_seq FROM " +
+              state + " AS child JOIN " + parent->merged.deleted + " AS gone ON " + match +
+              " GROUP BY ALL");
           const auto removed =
               connection_
                   .Query("DELETE FROM " + state + " AS child WHERE EXISTS (SELECT 1 FROM " +
@@ -49,12 +50,11 @@ uint64_t ForeignKeyEnforcer::ApplyOnDeleteActions() {
           for (const auto& column : fk.columns) {
             assignments += (assignments.empty() ? "" : ", ") + QuoteIdentifier(column) + " = NULL";
           }
-          const auto updated =
-              connection_
-                  .Query("UPDATE " + state + " AS child SET " + assignments +
-                         " WHERE EXISTS (SELECT 1 FROM " + parent->merged.deleted +
-                         " AS gone WHERE " + match + ")")
-                  .RowsChanged();
+          const auto updated = connection_
+                                   .Query("UPDATE " + state + " AS child SET " + assignments +
+                                          " WHERE EXISTS (SELECT 1 FROM " + parent->merged.deleted +
+                                          " AS gone WHERE " + match + ")")
+                                   .RowsChanged();
           total += updated;
           changed = changed || updated > 0;
         }
@@ -112,8 +112,7 @@ void ForeignKeyEnforcer::ApplyReferenceRules() {
           "UPDATE " + child.merged.state + " AS child SET _ref_rule = " +
           QuoteLiteral(ReferenceRuleName(fk.name)) + " WHERE child._ref_rule IS NULL" + not_null +
           " AND NOT EXISTS (SELECT 1 FROM " + parent->merged.state + " AS parent WHERE " +
-          ColumnsMatch("parent", fk.parent_columns, "child", fk.columns) + " AND " + valid +
-          ")");
+          ColumnsMatch("parent", fk.parent_columns, "child", fk.columns) + " AND " + valid + ")");
     }
     finished.insert(child.name);
   }

@@ -38,12 +38,12 @@ uint64_t ParquetFiles::Write(const std::string& select_sql, const fs::path& file
   if (encrypt_writes_) {
     rows = lake::CopyToEncryptedParquet(connection_, select_sql, file, lake::kLakeKeyName, options);
   } else {
-    rows = static_cast<uint64_t>(
-        connection_
-            .Query("COPY (" + select_sql + ") TO " + engine::QuoteLiteral(file.string()) +
-                   " (FORMAT parquet, " + options + ")")
-            .ScalarInt64()
-            .value_or(0));
+    rows = static_cast<uint64_t>(connection_
+                                     .Query("COPY (" + select_sql + ") TO " +
+                                            engine::QuoteLiteral(file.string()) +
+                                            " (FORMAT parquet, " + options + ")")
+                                     .ScalarInt64()
+                                     .value_or(0));
   }
   lake::FsyncFile(file);
   return rows;

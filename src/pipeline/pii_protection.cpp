@@ -31,9 +31,16 @@ bool Contains(std::string_view haystack, std::string_view needle) {
 // Names of card verification values in the wild (PCI DSS forbids storing
 // them after authorisation, so they are dropped whatever they hold).
 bool IsCvvName(const std::string& name) {
-  static constexpr std::array<std::string_view, 10> kNames = {
-      "cvv", "cvc", "cvv2", "cvc2", "cid", "csc", "security_code", "card_security_code",
-      "card_verification_value", "card_verification_code"};
+  static constexpr std::array<std::string_view, 10> kNames = {"cvv",
+                                                              "cvc",
+                                                              "cvv2",
+                                                              "cvc2",
+                                                              "cid",
+                                                              "csc",
+                                                              "security_code",
+                                                              "card_security_code",
+                                                              "card_verification_value",
+                                                              "card_verification_code"};
   if (std::find(kNames.begin(), kNames.end(), name) != kNames.end()) return true;
   return Contains(name, "cvv") || Contains(name, "cvc") || Contains(name, "security_code");
 }
@@ -41,8 +48,8 @@ bool IsCvvName(const std::string& name) {
 bool IsCardNumberName(const std::string& name) {
   if (Contains(name, "last_four") || Contains(name, "last4")) return false;
   static constexpr std::array<std::string_view, 8> kNames = {
-      "pan", "card_number", "cardnumber", "card_no", "cc_number", "ccnum", "credit_card",
-      "credit_card_number"};
+      "pan",       "card_number", "cardnumber",  "card_no",
+      "cc_number", "ccnum",       "credit_card", "credit_card_number"};
   if (std::find(kNames.begin(), kNames.end(), name) != kNames.end()) return true;
   return Contains(name, "card_number") || Contains(name, "card_num");
 }
@@ -205,8 +212,8 @@ void Register(engine::Connection& connection, std::string_view name,
   duckdb_scalar_function_set_return_type(function, varchar);
   duckdb_destroy_logical_type(&varchar);
   if (extra != nullptr) {
-    duckdb_scalar_function_set_extra_info(
-        function, extra, [](void* data) { delete static_cast<TokenKey*>(data); });
+    duckdb_scalar_function_set_extra_info(function, extra,
+                                          [](void* data) { delete static_cast<TokenKey*>(data); });
   }
   duckdb_scalar_function_set_function(function, callback);
   const duckdb_state state = duckdb_register_scalar_function(connection.Handle(), function);
@@ -268,9 +275,9 @@ std::string ProtectedSelectList(const std::vector<SourceColumn>& columns) {
         add(token + "(" + text + ")", column.name + "_token");
         // j***@example.com: the first character and the domain; a value
         // without a proper local part shows nothing.
-        add("CASE WHEN " + c + " IS NULL THEN NULL WHEN strpos(" + text +
-                ", '@') > 1 THEN left(" + text + ", 1) || '***' || substr(" + text + ", strpos(" +
-                text + ", '@')) ELSE '***' END",
+        add("CASE WHEN " + c + " IS NULL THEN NULL WHEN strpos(" + text + ", '@') > 1 THEN left(" +
+                text + ", 1) || '***' || substr(" + text + ", strpos(" + text +
+                ", '@')) ELSE '***' END",
             column.name + "_masked");
         break;
       }

@@ -9,8 +9,12 @@ namespace futureim::pipeline {
 using engine::QuoteIdentifier;
 
 nlohmann::json QualityScore::ToJson() const {
-  return {{"rows", rows},          {"completeness", completeness}, {"validity", validity},
-          {"consistency", consistency}, {"uniqueness", uniqueness},     {"overall", overall}};
+  return {{"rows", rows},
+          {"completeness", completeness},
+          {"validity", validity},
+          {"consistency", consistency},
+          {"uniqueness", uniqueness},
+          {"overall", overall}};
 }
 
 QualityScore QualityScore::FromJson(const nlohmann::json& json) {
@@ -33,12 +37,12 @@ QualityScore MeasureQuality(engine::Connection& connection, const std::string& t
   for (const auto& column : columns) {
     null_cells += " + CAST(" + QuoteIdentifier(column) + " IS NULL AS BIGINT)";
   }
-  auto counts = connection
-                    .Query("SELECT count(*), coalesce(sum(" + null_cells +
-                           "), 0), count(*) FILTER (WHERE " + QuoteIdentifier(row_rule_column) +
-                           " IS NULL), count(*) FILTER (WHERE " +
-                           QuoteIdentifier(reference_rule_column) + " IS NULL) FROM " + table)
-                    .FetchAllAsText();
+  auto counts =
+      connection
+          .Query("SELECT count(*), coalesce(sum(" + null_cells + "), 0), count(*) FILTER (WHERE " +
+                 QuoteIdentifier(row_rule_column) + " IS NULL), count(*) FILTER (WHERE " +
+                 QuoteIdentifier(reference_rule_column) + " IS NULL) FROM " + table)
+          .FetchAllAsText();
   const auto number = [&](size_t column) { return std::stod(counts.at(0).at(column).value()); };
   QualityScore score;
   score.rows = static_cast<uint64_t>(number(0));
@@ -53,7 +57,8 @@ QualityScore MeasureQuality(engine::Connection& connection, const std::string& t
   double distinct = rows;
   if (!non_key.empty()) {
     distinct = static_cast<double>(
-        *connection.Query("SELECT count(*) FROM (SELECT DISTINCT " + non_key + " FROM " + table + ")")
+        *connection
+             .Query("SELECT count(*) FROM (SELECT DISTINCT " + non_key + " FROM " + table + ")")
              .ScalarInt64());
   }
   const double cells = rows * static_cast<double>(std::max<size_t>(columns.size(), 1));

@@ -53,8 +53,7 @@ std::string FailureSql(const std::string& kind, const std::string& column,
     return "CAST(" + column + " AS TIMESTAMPTZ) > " + now_sql + " + INTERVAL 1 HOUR";
   }
   // email: one '@', a non-empty local part, a dotted domain, no spaces.
-  return "NOT regexp_full_match(CAST(" + column +
-         " AS VARCHAR), '[^@\\s]+@[^@\\s]+\\.[^@\\s.]+')";
+  return "NOT regexp_full_match(CAST(" + column + " AS VARCHAR), '[^@\\s]+@[^@\\s]+\\.[^@\\s.]+')";
 }
 
 }  // namespace
@@ -64,8 +63,8 @@ std::vector<RowRule> RowRulesFor(const std::string& table, const std::set<std::s
   std::vector<RowRule> rules;
   for (const auto& rule : kRules) {
     if (table != rule.table || columns.count(rule.column) == 0) continue;
-    rules.push_back({table + "." + rule.suffix,
-                     FailureSql(rule.kind, QuoteIdentifier(rule.column), now_sql)});
+    rules.push_back(
+        {table + "." + rule.suffix, FailureSql(rule.kind, QuoteIdentifier(rule.column), now_sql)});
   }
   return rules;
 }

@@ -29,7 +29,7 @@ struct QueryDatabaseOptions {
   size_t max_sql_bytes = ReadOnlyQueryGuard::kDefaultMaxSqlBytes;
   // The lake's Parquet key (secret lake.encryption_key, base64), to read
   // encrypted curated and prod runs; empty: those views are skipped.
-  std::string lake_key;
+  std::string lake_key = "";
 };
 
 // How a column's values are rendered as JSON (result_format.h).

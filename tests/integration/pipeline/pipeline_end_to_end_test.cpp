@@ -42,7 +42,8 @@ TEST_F(PipelineEndToEndTest, CuratedCountsEqualSourceCountsMinusQuarantine) {
   ASSERT_EQ(generated.exit_code, 0) << generated.err;
   // Some rows the rules must catch, written on the source like any change.
   auto store_connection = source::MysqlConnection::Connect(store);
-  store_connection.Execute("UPDATE ecommerce.orders SET total_amount = 0 ORDER BY order_id LIMIT 3");
+  store_connection.Execute(
+      "UPDATE ecommerce.orders SET total_amount = 0 ORDER BY order_id LIMIT 3");
   store_connection.Execute(
       "UPDATE ecommerce.customers SET email = CONCAT('broken-', customer_id) ORDER BY customer_id "
       "LIMIT 2");
@@ -72,10 +73,11 @@ TEST_F(PipelineEndToEndTest, CuratedCountsEqualSourceCountsMinusQuarantine) {
 
   // The query command reads the encrypted curated tier with the key from
   // the key store.
-  const auto query = Futureim({"query", "--format", "csv",
-                               "SELECT count(*) FROM curated.orders WHERE total_amount > 0"});
+  const auto query = Futureim(
+      {"query", "--format", "csv", "SELECT count(*) FROM curated.orders WHERE total_amount > 0"});
   ASSERT_EQ(query.exit_code, 0) << query.err;
-  EXPECT_EQ(query.out, "count_star()\n" + tables["orders"].at("rows").dump() + "\n");
+  EXPECT_EQ(query.out,
+            "count_star()\r\n" + tables["orders"].at("rows").dump() + "\r\n");  // RFC 4180
 
   // A second run with nothing new writes nothing.
   const auto again = Futureim({"--log-level", "warn", "pipeline", "run"});

@@ -5,10 +5,9 @@
 #include <random>
 #include <thread>
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-#include <gtest/gtest.h>
 
 #include "engine/duckdb.h"
 #include "lake/parquet_encryption.h"

@@ -32,7 +32,9 @@ constexpr const char* kKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 constexpr const char* kOtherKey = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
 constexpr const char* kPiiKey = "pii-test-key";
 
-std::string Ts(int day) { return "TIMESTAMPTZ '2026-01-" + std::to_string(10 + day) + " 00:00:00+00'"; }
+std::string Ts(int day) {
+  return "TIMESTAMPTZ '2026-01-" + std::to_string(10 + day) + " 00:00:00+00'";
+}
 
 class CurationTest : public ::testing::Test {
  protected:
@@ -102,8 +104,8 @@ std::string ChangesSelect(const std::vector<Change>& changes) {
     if (c.op == 'T') {
       values += "(NULL, NULL, NULL, 'T', " + Ts(1) + ", " + std::to_string(c.seq) + ")";
     } else {
-      values += "(" + std::to_string(c.id) + ", '" + c.val + "', " + std::to_string(c.qty) +
-                ", '" + c.op + "', " + Ts(1) + ", " + std::to_string(c.seq) + ")";
+      values += "(" + std::to_string(c.id) + ", '" + c.val + "', " + std::to_string(c.qty) + ", '" +
+                c.op + "', " + Ts(1) + ", " + std::to_string(c.seq) + ")";
     }
   }
   return "SELECT CAST(id AS INTEGER) AS id, CAST(val AS VARCHAR) AS val, CAST(qty AS INTEGER) "
@@ -203,9 +205,10 @@ TEST_F(CurationTest, TruncateMarkerDropsOlderRowsAndOnlyReadsNewFiles) {
                  ChangesSelect({{1, "a", 1, 'L', 1}, {2, "b", 2, 'L', 2}, {3, "c", 3, 'L', 3}}));
   raw_.Commit(1);
   EXPECT_EQ(Curate().tables.at(0).rows, 3u);
-  raw_.WriteFile("items", 2, 0,
-                 ChangesSelect({{2, "b2", 2, 'U', 4}, {0, "", 0, 'T', 5}, {3, "c", 3, 'L', 6},
-                                {4, "d", 4, 'I', 7}}));
+  raw_.WriteFile(
+      "items", 2, 0,
+      ChangesSelect(
+          {{2, "b2", 2, 'U', 4}, {0, "", 0, 'T', 5}, {3, "c", 3, 'L', 6}, {4, "d", 4, 'I', 7}}));
   raw_.Commit(2);
   const auto report = Curate();
   EXPECT_EQ(report.from_commit, 1u);
@@ -235,7 +238,8 @@ std::string IdRows(const std::string& columns,
 
 void DeclareFamily(RawLakeBuilder& raw) {
   raw.AddTable("parent", {"id"});
-  raw.AddTable("child", {"id"}, {RawLakeBuilder::Fk("fk_child", "parent_id", "parent", "id", "CASCADE")});
+  raw.AddTable("child", {"id"},
+               {RawLakeBuilder::Fk("fk_child", "parent_id", "parent", "id", "CASCADE")});
   raw.AddTable("grandchild", {"id"},
                {RawLakeBuilder::Fk("fk_grandchild", "child_id", "child", "id", "CASCADE")});
   raw.AddTable("nullable", {"id"},
@@ -244,8 +248,7 @@ void DeclareFamily(RawLakeBuilder& raw) {
 
 void WriteFamily(RawLakeBuilder& raw, bool separate_commits) {
   raw.WriteFile("parent", 1, 0, IdRows("x", {{"p1", "", 'L', 1}, {"p2", "", 'L', 2}}));
-  raw.WriteFile("child", 1, 0,
-                IdRows("parent_id", {{"c10", "p1", 'L', 3}, {"c11", "p2", 'L', 4}}));
+  raw.WriteFile("child", 1, 0, IdRows("parent_id", {{"c10", "p1", 'L', 3}, {"c11", "p2", 'L', 4}}));
   raw.WriteFile("grandchild", 1, 0,
                 IdRows("child_id", {{"g100", "c10", 'L', 5}, {"g101", "c11", 'L', 6}}));
   raw.WriteFile("nullable", 1, 0, IdRows("parent_id", {{"n200", "p1", 'L', 7}}));
@@ -258,9 +261,9 @@ void WriteFamily(RawLakeBuilder& raw, bool separate_commits) {
   raw.Commit(second);
 }
 
-void ExpectFamilyAfterDelete(CurationTest& test,
-                             const std::function<std::vector<std::vector<std::optional<std::string>>>(
-                                 const std::string&, const std::string&)>& rows) {
+void ExpectFamilyAfterDelete(
+    CurationTest& test, const std::function<std::vector<std::vector<std::optional<std::string>>>(
+                            const std::string&, const std::string&)>& rows) {
   (void)test;
   using Table = std::vector<std::vector<std::optional<std::string>>>;
   EXPECT_EQ(rows("parent", "id"), (Table{{"p1"}, {"p2"}}));
@@ -272,7 +275,8 @@ void ExpectFamilyAfterDelete(CurationTest& test,
 TEST_F(CurationTest, CascadesAndSetNullAcrossRuns) {
   DeclareFamily(raw_);
   raw_.WriteFile("parent", 1, 0, IdRows("x", {{"p1", "", 'L', 1}, {"p2", "", 'L', 2}}));
-  raw_.WriteFile("child", 1, 0, IdRows("parent_id", {{"c10", "p1", 'L', 3}, {"c11", "p2", 'L', 4}}));
+  raw_.WriteFile("child", 1, 0,
+                 IdRows("parent_id", {{"c10", "p1", 'L', 3}, {"c11", "p2", 'L', 4}}));
   raw_.WriteFile("grandchild", 1, 0,
                  IdRows("child_id", {{"g100", "c10", 'L', 5}, {"g101", "c11", 'L', 6}}));
   raw_.WriteFile("nullable", 1, 0, IdRows("parent_id", {{"n200", "p1", 'L', 7}}));
@@ -284,18 +288,16 @@ TEST_F(CurationTest, CascadesAndSetNullAcrossRuns) {
   raw_.Commit(2);
   const auto report = Curate();
   EXPECT_EQ(report.on_delete_rows, 3u);  // c10, g100 removed; n200 nulled
-  ExpectFamilyAfterDelete(*this, [this](const std::string& t, const std::string& c) {
-    return Rows(t, c);
-  });
+  ExpectFamilyAfterDelete(
+      *this, [this](const std::string& t, const std::string& c) { return Rows(t, c); });
 }
 
 TEST_F(CurationTest, CascadesWithinOneRun) {
   DeclareFamily(raw_);
   WriteFamily(raw_, false);
   Curate();
-  ExpectFamilyAfterDelete(*this, [this](const std::string& t, const std::string& c) {
-    return Rows(t, c);
-  });
+  ExpectFamilyAfterDelete(
+      *this, [this](const std::string& t, const std::string& c) { return Rows(t, c); });
 }
 
 // ---------------------------------------------------------------------------
@@ -304,12 +306,13 @@ TEST_F(CurationTest, CascadesWithinOneRun) {
 void WriteShop(RawLakeBuilder& raw) {
   raw.AddTable("customers", {"customer_id"});
   raw.AddTable("orders", {"order_id"},
-               {RawLakeBuilder::Fk("fk_orders_customer", "customer_id", "customers",
-                                   "customer_id", "CASCADE")});
+               {RawLakeBuilder::Fk("fk_orders_customer", "customer_id", "customers", "customer_id",
+                                   "CASCADE")});
   raw.WriteFile(
       "customers", 1, 0,
       "SELECT CAST(id AS VARCHAR) AS customer_id, CAST(email AS VARCHAR) AS email, "
-      "CAST(created AS TIMESTAMPTZ) AS created_at, 'L' AS _op, " + Ts(1) +
+      "CAST(created AS TIMESTAMPTZ) AS created_at, 'L' AS _op, " +
+          Ts(1) +
           " AS _commit_ts, CAST(seq AS BIGINT) AS _seq FROM (VALUES "
           "('c1', 'ann@shop.example', '2026-01-05 00:00:00+00', 1), "
           "('c2', 'bad-email', '2026-01-05 00:00:00+00', 2), "
@@ -319,7 +322,8 @@ void WriteShop(RawLakeBuilder& raw) {
       "orders", 1, 0,
       "SELECT CAST(id AS VARCHAR) AS order_id, CAST(customer AS VARCHAR) AS customer_id, "
       "CAST(total AS DECIMAL(12,2)) AS total_amount, CAST(day AS TIMESTAMP) AS order_date, "
-      "CAST(note AS VARCHAR) AS note, 'L' AS _op, " + Ts(1) +
+      "CAST(note AS VARCHAR) AS note, 'L' AS _op, " +
+          Ts(1) +
           " AS _commit_ts, CAST(seq AS BIGINT) AS _seq FROM (VALUES "
           "('o1', 'c1', 10.00, '2026-01-06 10:00:00', NULL, 5), "
           "('o2', 'c2', 5.00, '2026-01-06 11:00:00', 'gift', 6), "
@@ -337,13 +341,13 @@ TEST_F(CurationTest, FailingRowsGoToQuarantineWithTheirRule) {
   EXPECT_EQ(Rows("customers", "customer_id"), (Table{{"c1"}, {"c4"}}));
   EXPECT_EQ(Rows("customers", "customer_id, _rule, _rule_kind", true),
             (Table{{"c2", "customers.email_well_formed", "row"},
-                  {"c3", "customers.created_at_not_future", "row"}}));
+                   {"c3", "customers.created_at_not_future", "row"}}));
   EXPECT_EQ(Rows("orders", "order_id"), (Table{{"o1"}}));
   EXPECT_EQ(Rows("orders", "order_id, _rule", true),
             (Table{{"o2", "foreign_key.fk_orders_customer"},
-                  {"o3", "orders.total_amount_positive"},
-                  {"o4", "foreign_key.fk_orders_customer"},
-                  {"o5", "orders.order_date_not_future"}}));
+                   {"o3", "orders.total_amount_positive"},
+                   {"o4", "foreign_key.fk_orders_customer"},
+                   {"o5", "orders.order_date_not_future"}}));
   for (const auto& table : report.tables) {
     if (table.table == "orders") {
       EXPECT_EQ(table.rows, 1u);
@@ -356,8 +360,8 @@ TEST_F(CurationTest, FailingRowsGoToQuarantineWithTheirRule) {
   // whose reference rule is evaluated again; o3 stays quarantined.
   raw_.WriteFile("customers", 2, 0,
                  "SELECT 'c2' AS customer_id, 'bo@shop.example' AS email, TIMESTAMPTZ "
-                 "'2026-01-05 00:00:00+00' AS created_at, 'U' AS _op, " + Ts(2) +
-                     " AS _commit_ts, CAST(10 AS BIGINT) AS _seq");
+                 "'2026-01-05 00:00:00+00' AS created_at, 'U' AS _op, " +
+                     Ts(2) + " AS _commit_ts, CAST(10 AS BIGINT) AS _seq");
   raw_.Commit(2);
   Curate();
   EXPECT_EQ(Rows("customers", "customer_id"), (Table{{"c1"}, {"c2"}, {"c4"}}));
@@ -391,8 +395,7 @@ TEST_F(CurationTest, QualityScoresOfCraftedTables) {
   EXPECT_NEAR(orders.overall, 0.3 * 0.92 + 0.3 * 0.6 + 0.2 * 0.6 + 0.2 * 1.0, 1e-12);
   // Stored with the run.
   const auto tier = lake::RunTierLayout::Curated(lake_.path());
-  const auto record =
-      CuratedRunRecord::Read(tier.RunDir("orders", *tier.CurrentRun("orders")));
+  const auto record = CuratedRunRecord::Read(tier.RunDir("orders", *tier.CurrentRun("orders")));
   ASSERT_TRUE(record.has_value());
   EXPECT_DOUBLE_EQ(record->quality.overall, orders.overall);
   EXPECT_EQ(record->quarantined, 4u);
@@ -406,10 +409,9 @@ std::vector<std::string> AllCuratedValues(engine::Connection& connection, const 
   std::vector<std::string> values;
   for (const auto& entry : fs::recursive_directory_iterator(lake / "curated")) {
     if (!entry.is_regular_file() || entry.path().extension() != ".parquet") continue;
-    const std::string scan =
-        lake::IsEncryptedParquetFile(entry.path())
-            ? lake::EncryptedParquetScan({entry.path().string()}, "k")
-            : "read_parquet('" + entry.path().string() + "')";
+    const std::string scan = lake::IsEncryptedParquetFile(entry.path())
+                                 ? lake::EncryptedParquetScan({entry.path().string()}, "k")
+                                 : "read_parquet('" + entry.path().string() + "')";
     auto result = connection.Query("SELECT * FROM " + scan);
     for (idx_t c = 0; c < result.ColumnCount(); ++c) values.push_back(result.ColumnName(c));
     for (const auto& row : result.FetchAllAsText()) {
@@ -446,15 +448,15 @@ bool LooksLikePan(const std::string& text) {
 }
 
 void WriteSensitive(RawLakeBuilder& raw, uint64_t commit, int64_t seq, const std::string& phone) {
-  raw.WriteFile(
-      "customers", commit, 0,
-      "SELECT 'c1' AS customer_id, 'Jane.Doe@Example.com' AS email, '" + phone +
-          "' AS phone, 'paid by 4111 1111 1111 1111' AS notes, 'U' AS _op, " + Ts(1) +
-          " AS _commit_ts, CAST(" + std::to_string(seq) + " AS BIGINT) AS _seq");
+  raw.WriteFile("customers", commit, 0,
+                "SELECT 'c1' AS customer_id, 'Jane.Doe@Example.com' AS email, '" + phone +
+                    "' AS phone, 'paid by 4111 1111 1111 1111' AS notes, 'U' AS _op, " + Ts(1) +
+                    " AS _commit_ts, CAST(" + std::to_string(seq) + " AS BIGINT) AS _seq");
   raw.WriteFile("payments", commit, 0,
                 "SELECT 'p1' AS payment_id, 'jane.doe@example.com' AS customer_email, "
                 "'5500-0000-0000-0004' AS card_number, '123' AS cvv, '0004' AS card_last_four, "
-                "'U' AS _op, " + Ts(1) + " AS _commit_ts, CAST(" + std::to_string(seq + 1) +
+                "'U' AS _op, " +
+                    Ts(1) + " AS _commit_ts, CAST(" + std::to_string(seq + 1) +
                     " AS BIGINT) AS _seq");
   raw.Commit(commit);
 }
@@ -520,7 +522,8 @@ TEST_F(CurationTest, CuratedFilesAreEncryptedAndReadableOnlyWithTheKey) {
   const query::QueryRunner without_key(lake_.path());
   bool skipped = false;
   for (const auto& reason : without_key.Catalog().skipped) {
-    if (reason.find("curated.orders:") == 0 && reason.find("lake.encryption_key") != std::string::npos) {
+    if (reason.find("curated.orders:") == 0 &&
+        reason.find("lake.encryption_key") != std::string::npos) {
       skipped = true;
     }
   }
@@ -541,8 +544,8 @@ TEST_F(CurationTest, CuratedFilesAreEncryptedAndReadableOnlyWithTheKey) {
   const auto before = tier.CurrentRun("orders");
   raw_.WriteFile("customers", 2, 0,
                  "SELECT 'c5' AS customer_id, 'di@shop.example' AS email, TIMESTAMPTZ "
-                 "'2026-01-05 00:00:00+00' AS created_at, 'I' AS _op, " + Ts(2) +
-                     " AS _commit_ts, CAST(20 AS BIGINT) AS _seq");
+                 "'2026-01-05 00:00:00+00' AS created_at, 'I' AS _op, " +
+                     Ts(2) + " AS _commit_ts, CAST(20 AS BIGINT) AS _seq");
   raw_.Commit(2);
   auto options = Options(true);
   options.encryption_key = kOtherKey;

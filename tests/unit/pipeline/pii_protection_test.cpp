@@ -52,17 +52,14 @@ TEST(PiiProtectionTest, SqlFunctionsMatchTheLibraryAndMask) {
       "CREATE TABLE people AS SELECT * FROM (VALUES (1, ' Jane@Example.com', '555-010-1234', "
       "'4111111111111111', '123', 'n'), (2, NULL, NULL, NULL, NULL, NULL), (3, 'broken', '12', "
       "'x', '9', 'visa 4111 1111 1111 1111')) t(id, email, phone, card_number, cvv, note)");
-  const std::vector<SourceColumn> columns = {{"id", "INTEGER", true},
-                                             {"email", "VARCHAR", false},
-                                             {"phone", "VARCHAR", false},
-                                             {"card_number", "VARCHAR", false},
-                                             {"cvv", "VARCHAR", false},
-                                             {"note", "VARCHAR", false}};
-  auto rows = connection
-                  .Query("SELECT " + ProtectedSelectList(columns) + " FROM people ORDER BY id")
-                  .FetchAllAsText();
-  const std::vector<std::string> names = {"id",          "email_token", "email_masked",
-                                          "phone_token", "phone_masked", "card_number", "note"};
+  const std::vector<SourceColumn> columns = {
+      {"id", "INTEGER", true},           {"email", "VARCHAR", false}, {"phone", "VARCHAR", false},
+      {"card_number", "VARCHAR", false}, {"cvv", "VARCHAR", false},   {"note", "VARCHAR", false}};
+  auto rows =
+      connection.Query("SELECT " + ProtectedSelectList(columns) + " FROM people ORDER BY id")
+          .FetchAllAsText();
+  const std::vector<std::string> names = {
+      "id", "email_token", "email_masked", "phone_token", "phone_masked", "card_number", "note"};
   EXPECT_EQ(ProtectedColumnNames(columns), names);
   ASSERT_EQ(rows.size(), 3u);
   ASSERT_EQ(rows[0].size(), names.size());
@@ -78,8 +75,9 @@ TEST(PiiProtectionTest, SqlFunctionsMatchTheLibraryAndMask) {
   EXPECT_EQ(rows[2][6], "visa **** **** **** 1111");
   // Many rows through the function (several vectors, several threads).
   const auto distinct = connection
-                            .Query("SELECT count(DISTINCT futureim_pii_token(i::VARCHAR)), "
-                                   "count(*) FROM range(100000) r(i)")
+                            .Query(
+                                "SELECT count(DISTINCT futureim_pii_token(i::VARCHAR)), "
+                                "count(*) FROM range(100000) r(i)")
                             .FetchAllAsText();
   EXPECT_EQ(distinct[0][0], "100000");
   EXPECT_THROW(RegisterPiiFunctions(connection, ""), core::Error);
