@@ -5,8 +5,7 @@
 # usage: bench/generate/run.sh [BUILD_DIR] [SCALE...]
 #   BUILD_DIR  where the futureim binary was built (default: build)
 #   SCALE      scales to run (default: 1 10)
-# Extra mariadbd options (e.g. a larger buffer pool) can be passed through
-# FUTUREIM_BENCH_MARIADBD_OPTIONS="--innodb-buffer-pool-size=1G ...".
+# Extra mariadbd options: FUTUREIM_BENCH_MARIADBD_OPTIONS (bench/private_mariadb.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -17,19 +16,10 @@ scales=("$@")
 binary="$root/$build/src/cli/futureim"
 [ -x "$binary" ] || { echo "no futureim binary at $binary: build it first" >&2; exit 1; }
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/futureim-bench-generate-XXXXXX")"
-cleanup() {
-  "$root/scripts/mariadb-private.sh" stop "$work/mariadb" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# shellcheck disable=SC2086
-"$root/scripts/mariadb-private.sh" start "$work/mariadb" -- ${FUTUREIM_BENCH_MARIADBD_OPTIONS:-} >/dev/null
-# shellcheck disable=SC1091
-. "$work/mariadb/instance.env"
+bench_name=generate
+# shellcheck source=bench/private_mariadb.sh
+. "$root/bench/private_mariadb.sh"
 export FUTUREIM_TARGET_PASSWORD="$MARIADB_STORE_PASSWORD"
-target="mysql://$MARIADB_STORE_USER@127.0.0.1:$MARIADB_PORT/$MARIADB_DATABASE"
 
 echo "futureim generate benchmark: $(nproc) cores, $(mariadbd --version 2>/dev/null | head -1)"
 echo "server options: defaults of scripts/mariadb-private.sh ${FUTUREIM_BENCH_MARIADBD_OPTIONS:-}"

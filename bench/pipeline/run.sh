@@ -18,25 +18,16 @@ changes="${3:-10000}"
 binary="$root/$build/src/cli/futureim"
 [ -x "$binary" ] || { echo "no futureim binary at $binary: build it first" >&2; exit 1; }
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/futureim-bench-pipeline-XXXXXX")"
-cleanup() {
-  "$root/scripts/mariadb-private.sh" stop "$work/mariadb" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# shellcheck disable=SC2086
-"$root/scripts/mariadb-private.sh" start "$work/mariadb" -- \
-  ${FUTUREIM_BENCH_MARIADBD_OPTIONS:---innodb-buffer-pool-size=1G --innodb-log-file-size=512M} >/dev/null
-# shellcheck disable=SC1091
-. "$work/mariadb/instance.env"
+bench_name=pipeline
+export FUTUREIM_BENCH_MARIADBD_OPTIONS="${FUTUREIM_BENCH_MARIADBD_OPTIONS:---innodb-buffer-pool-size=1G --innodb-log-file-size=512M}"
+# shellcheck source=bench/private_mariadb.sh
+. "$root/bench/private_mariadb.sh"
 export FUTUREIM_WORKDIR="$work/futureim"
 export FUTUREIM_SOURCE_PORT="$MARIADB_PORT"
 export FUTUREIM_SOURCE_USER="$MARIADB_REPL_USER"
 export FUTUREIM_SOURCE_DATABASE="$MARIADB_DATABASE"
 export FUTUREIM_SOURCE_PASSWORD="$MARIADB_REPL_PASSWORD"
 "$binary" --log-level warn init >/dev/null
-target="mysql://$MARIADB_STORE_USER@127.0.0.1:$MARIADB_PORT/$MARIADB_DATABASE"
 
 seconds() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }

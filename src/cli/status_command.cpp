@@ -1,13 +1,18 @@
 // futureim status: the state of everything this installation has.
 
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
 #include "cli/command_context.h"
 #include "core/error.h"
+#include "lake/raw_tier_layout.h"
 #include "metadata/metadata_db.h"
+#include "replicate/replication_metrics.h"
+#include "replicate/replication_status.h"
 #include "source/mysql_connection.h"
 #include "source/source_config.h"
 
@@ -81,6 +86,9 @@ nlohmann::json CollectStatus(CommandContext& context) {
     }
   }
 
+  status["replication"] =
+      replicate::ReplicationStatusReport(lake::RawTierLayout(lake), replicate::WallClockMicros());
+
   try {
     const auto endpoint = source::EndpointFromConfig(config, context.secrets());
     status["source"] = {{"endpoint", endpoint.Describe()}};
@@ -92,6 +100,48 @@ nlohmann::json CollectStatus(CommandContext& context) {
     status["source"]["error"] = e.what();
   }
   return status;
+}
+
+std::string Fixed(double value, int decimals) {
+  std::ostringstream out;
+  out << std::fixed << std::setprecision(decimals) << value;
+  return out.str();
+}
+
+// The replication section: the task's figures, then one line per table.
+void PrintReplication(const nlohmann::json& r) {
+  std::cout << "  " << (r.value("ok", false) ? "ok     " : "PROBLEM") << "  replication ";
+  if (!r.value("configured", false)) {
+    std::cout << "not started (run `futureim replicate`)\n";
+    if (r.contains("error"))
+      std::cout << "                     " << r["error"].get<std::string>() << "\n";
+    return;
+  }
+  std::cout << (r.value("running", false) ? "running" : "not running");
+  if (r.contains("phase")) std::cout << " (last phase " << r["phase"].get<std::string>() << ")";
+  std::cout << "  commit " << r["commit"].get<uint64_t>();
+  if (r.contains("position")) std::cout << "  at " << r["position"].get<std::string>();
+  std::cout << "\n";
+  if (r.contains("target_lag_ms")) {
+    const auto& lag = r["target_lag_ms"];
+    std::cout << "                     source lag " << Fixed(r.value("source_lag_seconds", 0.0), 1)
+              << " s, target lag p50/p95/p99 " << Fixed(lag.value("p50", 0.0), 0) << "/"
+              << Fixed(lag.value("p95", 0.0), 0) << "/" << Fixed(lag.value("p99", 0.0), 0)
+              << " ms, " << Fixed(r.value("rows_per_second", 0.0), 0) << " rows/s\n";
+  }
+  if (r.contains("error")) {
+    std::cout << "                     error: " << r["error"].get<std::string>() << "\n";
+  }
+  std::cout << "                     table                          state      loaded   changes\n";
+  for (const auto& t : r["tables"]) {
+    std::string name = t["table"].get<std::string>();
+    std::string state = t["state"].get<std::string>();
+    name.resize(std::max<size_t>(name.size(), 30), ' ');
+    state.resize(std::max<size_t>(state.size(), 9), ' ');
+    std::cout << "                     " << name << " " << state << " " << std::setw(9)
+              << t["rows_loaded"].get<uint64_t>() << " " << std::setw(9)
+              << t["changes_applied"].get<uint64_t>() << "\n";
+  }
 }
 
 void PrintHuman(const nlohmann::json& status) {
@@ -121,6 +171,7 @@ void PrintHuman(const nlohmann::json& status) {
     if (item.contains("error"))
       std::cout << "                     " << item["error"].get<std::string>() << "\n";
   }
+  PrintReplication(status["replication"]);
 }
 
 }  // namespace

@@ -16,8 +16,6 @@ struct PendingCommand {
 };
 
 constexpr std::array kPending = {
-    PendingCommand{"crawl", "Build the catalog of every lake tier"},
-    PendingCommand{"catalog", "Show the catalog; print DDL for Athena/Trino/Spark"},
     PendingCommand{"systems", "Run one analytics system"},
     PendingCommand{"serve", "HTTP API, dashboard, replication and scheduler in one process"},
     PendingCommand{"audit", "Verify the audit log's hash chain"},

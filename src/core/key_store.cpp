@@ -113,6 +113,24 @@ void KeyStore::Set(std::string_view name, std::string_view value) {
   Save();
 }
 
+void KeyStore::Update(const std::vector<Change>& changes) {
+  auto updated = secrets_;
+  for (const auto& [name, value] : changes) {
+    if (value) {
+      updated[name] = *value;
+    } else {
+      updated.erase(name);
+    }
+  }
+  std::swap(secrets_, updated);
+  try {
+    Save();
+  } catch (...) {
+    std::swap(secrets_, updated);  // the file is unchanged: so is this object
+    throw;
+  }
+}
+
 void KeyStore::Save() const {
   nlohmann::json json = {{"version", 1}, {"secrets", secrets_}};
   const std::string text = json.dump(2) + "\n";

@@ -5,6 +5,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/environment.h"
 
@@ -29,6 +31,10 @@ class KeyStore {
   std::optional<std::string> Get(std::string_view name) const;
   // Stores a secret and rewrites the file atomically.
   void Set(std::string_view name, std::string_view value);
+  // Sets (a value) and removes (nullopt) several secrets in one atomic
+  // rewrite: a crash leaves either all of the changes or none of them.
+  using Change = std::pair<std::string, std::optional<std::string>>;
+  void Update(const std::vector<Change>& changes);
 
   const std::filesystem::path& file() const { return file_; }
 

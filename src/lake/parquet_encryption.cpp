@@ -204,19 +204,6 @@ std::optional<size_t> Base64DecodedLength(std::string_view text) {
 
 // ---------------------------------------------------------------------------
 
-bool IsEncryptedParquetFile(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  char magic[4] = {};
-  if (in) in.seekg(-4, std::ios::end);
-  if (!in || !in.read(magic, 4)) {
-    throw core::Error("cannot read the Parquet footer of " + file.string());
-  }
-  const std::string_view tail(magic, 4);
-  if (tail == "PARE") return true;
-  if (tail == "PAR1") return false;
-  throw core::Error(file.string() + " is not a Parquet file");
-}
-
 void InstallParquetCrypto(const engine::Database& database) {
   // The headers have no version macro: check the library at run time, so a
   // different libduckdb.so can never meet these struct layouts.
@@ -325,6 +312,17 @@ uint64_t VerifyEncryptedParquet(engine::Connection& connection,
     if (auto key_error = AsParquetKeyError(error, names, key_name)) throw *key_error;
     throw;
   }
+}
+
+bool IsEncryptedParquetFile(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  in.seekg(0, std::ios::end);
+  if (!in || in.tellg() < 8) return false;
+  in.seekg(-4, std::ios::end);
+  char magic[4] = {};
+  in.read(magic, sizeof magic);
+  return in && std::string_view(magic, sizeof magic) == "PARE";
 }
 
 KeyRotationResult RotateParquetKey(engine::Connection& connection,

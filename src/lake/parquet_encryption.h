@@ -42,11 +42,6 @@ class ParquetKeyError : public core::Error {
 inline constexpr std::string_view kLakeKeySecret = "lake.encryption_key";
 inline constexpr std::string_view kLakeKeyName = "lake_key";
 
-// Whether `file` is a Parquet file with an encrypted footer (its last four
-// bytes are "PARE" rather than "PAR1"). Throws core::Error when the file
-// cannot be read or is not Parquet at all.
-bool IsEncryptedParquetFile(const std::filesystem::path& file);
-
 // Installs the OpenSSL encryption implementation into `database`. Call once
 // after opening it, before any encrypted read or write; calling again is
 // harmless. Without it, encrypted writes fail with DuckDB's httpfs message.
@@ -88,6 +83,11 @@ uint64_t VerifyEncryptedParquet(engine::Connection& connection,
 // otherwise nullopt. For readers other than VerifyEncryptedParquet (query/).
 std::optional<ParquetKeyError> AsParquetKeyError(const engine::DuckDbError& error,
                                                  std::string_view what, std::string_view key_name);
+
+// Whether `file` is a Parquet file with an encrypted footer (DuckDB's
+// encrypted files end in the magic "PARE"; plaintext ones in "PAR1"). Reads
+// the last 4 bytes only. False for anything else, including unreadable files.
+bool IsEncryptedParquetFile(const std::filesystem::path& file);
 
 struct KeyRotationResult {
   size_t rotated = 0;

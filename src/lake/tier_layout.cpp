@@ -55,6 +55,10 @@ fs::path RunTierLayout::CurrentPointerPath(std::string_view table) const {
   return TableDir(table) / std::string(kCurrentPointerName);
 }
 
+fs::path RunTierLayout::RunMetadataPath(std::string_view table, std::string_view run_id) const {
+  return RunDir(table, run_id) / std::string(kRunMetadataName);
+}
+
 std::string RunTierLayout::RunDirName(std::string_view run_id) {
   return "run=" + std::string(run_id);
 }
@@ -98,7 +102,26 @@ std::vector<fs::path> RunTierLayout::CurrentFiles(std::string_view table) const 
     throw core::Error("the current-run pointer of " + TableDir(table).string() + " names run " +
                       *run_id + ", which does not exist");
   }
+  return RunFiles(table, *run_id);
+}
+
+std::vector<std::string> RunTierLayout::Runs(std::string_view table) const {
+  std::vector<std::string> runs;
+  for (const std::string& name : SubfolderNames(TableDir(table))) {
+    const std::string prefix = RunDirName("");
+    if (name.starts_with(prefix) && IsValidRunId(name.substr(prefix.size()))) {
+      runs.push_back(name.substr(prefix.size()));
+    }
+  }
+  return runs;
+}
+
+std::vector<fs::path> RunTierLayout::RunFiles(std::string_view table,
+                                              std::string_view run_id) const {
   std::vector<fs::path> files;
+  std::error_code ec;
+  const fs::path run_dir = RunDir(table, run_id);
+  if (!fs::is_directory(run_dir, ec)) return files;
   for (const auto& entry : fs::directory_iterator(run_dir)) {
     const std::string name = entry.path().filename().string();
     if (entry.is_regular_file() && IsDataName(name) && entry.path().extension() == ".parquet") {
@@ -116,17 +139,6 @@ void RunTierLayout::Publish(std::string_view table, std::string_view run_id) con
   AtomicFileWriter pointer(CurrentPointerPath(table));
   pointer.Write(std::string(run_id) + "\n");
   pointer.Commit();
-}
-
-std::vector<std::string> RunTierLayout::Runs(std::string_view table) const {
-  std::vector<std::string> runs;
-  const std::string prefix = RunDirName("");
-  for (const auto& name : SubfolderNames(TableDir(table))) {
-    if (name.rfind(prefix, 0) == 0 && IsValidRunId(name.substr(prefix.size()))) {
-      runs.push_back(name.substr(prefix.size()));
-    }
-  }
-  return runs;
 }
 
 std::vector<std::string> RunTierLayout::PruneRuns(std::string_view table, size_t keep) const {

@@ -37,6 +37,10 @@ class RunTierLayout {
   std::filesystem::path TableDir(std::string_view table) const;
   std::filesystem::path RunDir(std::string_view table, std::string_view run_id) const;
   std::filesystem::path CurrentPointerPath(std::string_view table) const;
+  // The run's metadata (JSON), written by the run's writer before `_current`
+  // moves. Its optional "quality" object is the table's data-quality score
+  // for that run, read by the catalog (docs/ARCHITECTURE.md, "Catalog").
+  std::filesystem::path RunMetadataPath(std::string_view table, std::string_view run_id) const;
 
   // "run=<run id>".
   static std::string RunDirName(std::string_view run_id);
@@ -51,6 +55,11 @@ class RunTierLayout {
   // The Parquet files of the current run, sorted by name; empty when there is
   // no published run. Throws core::Error when `_current` names a missing run.
   std::vector<std::filesystem::path> CurrentFiles(std::string_view table) const;
+  // The ids of every run folder of a table (published or not), sorted.
+  std::vector<std::string> Runs(std::string_view table) const;
+  // The Parquet files of one run, sorted by name (empty when it has none).
+  std::vector<std::filesystem::path> RunFiles(std::string_view table,
+                                              std::string_view run_id) const;
 
   // Writer side. Points `_current` of `table` at `run_id` (temp + fsync +
   // rename): readers see the old run or the new one, never a mix. The run's
@@ -61,10 +70,8 @@ class RunTierLayout {
   // than the current one are leftovers of a killed writer and go too. Only
   // call with the tier's writer lock held. Returns the runs deleted.
   std::vector<std::string> PruneRuns(std::string_view table, size_t keep) const;
-  // The run ids with a folder under `table`, sorted.
-  std::vector<std::string> Runs(std::string_view table) const;
-
   static constexpr std::string_view kCurrentPointerName = "_current";
+  static constexpr std::string_view kRunMetadataName = "_run.json";
 
  private:
   explicit RunTierLayout(std::filesystem::path root) : root_(std::move(root)) {}

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "lake/local_object_store.h"
+#include "lake/tier_layout.h"
 
 namespace futureim::pipeline {
 
@@ -45,7 +46,7 @@ CuratedRunRecord CuratedRunRecord::FromJson(const nlohmann::json& json) {
 }
 
 std::optional<CuratedRunRecord> CuratedRunRecord::Read(const std::filesystem::path& run_dir) {
-  const auto file = run_dir / kFileName;
+  const auto file = run_dir / lake::RunTierLayout::kRunMetadataName;
   std::ifstream in(file);
   if (!in) return std::nullopt;
   std::stringstream text;
@@ -59,7 +60,7 @@ std::optional<CuratedRunRecord> CuratedRunRecord::Read(const std::filesystem::pa
 }
 
 void CuratedRunRecord::Write(const std::filesystem::path& run_dir) const {
-  lake::AtomicFileWriter writer(run_dir / kFileName);
+  lake::AtomicFileWriter writer(run_dir / lake::RunTierLayout::kRunMetadataName);
   writer.Write(ToJson().dump(2) + "\n");
   writer.Commit();
 }

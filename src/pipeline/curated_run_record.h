@@ -41,8 +41,6 @@ struct CuratedRunRecord {
   static std::optional<CuratedRunRecord> Read(const std::filesystem::path& run_dir);
   // Writes run_dir/_run.json atomically (temp + fsync + rename).
   void Write(const std::filesystem::path& run_dir) const;
-
-  static constexpr const char* kFileName = "_run.json";
 };
 
 }  // namespace futureim::pipeline

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "engine/sql_text.h"
 #include "lake/parquet_encryption.h"
+#include "lake/raw_current_state.h"
 #include "lake/raw_tier_layout.h"
 #include "lake/tier_layout.h"
 
@@ -26,28 +27,36 @@ constexpr const char* kRawSchema = "raw";
 constexpr const char* kRawCurrentSchema = "raw_current";
 constexpr const char* kCuratedSchema = "curated";
 
-// Primary key columns per "<schema>.<table>" from the replication manifest;
-// nullopt when there is no manifest.
-using PrimaryKeys = std::map<std::string, std::vector<std::string>>;
+// What the replication manifest says of each "<schema>.<table>": its
+// primary key and foreign keys; nullopt when there is no manifest.
+struct ManifestTable {
+  std::vector<std::string> primary_key;
+  std::vector<lake::ForeignKeyRule> foreign_keys;
+};
+using ManifestTables = std::map<std::string, ManifestTable>;
 
-std::optional<PrimaryKeys> ReadPrimaryKeys(const lake::RawTierLayout& layout) {
+std::optional<ManifestTables> ReadManifestTables(const lake::RawTierLayout& layout) {
   std::ifstream in(layout.ManifestPath());
   if (!in) return std::nullopt;
   std::stringstream text;
   text << in.rdbuf();
-  PrimaryKeys keys;
+  ManifestTables out;
   try {
     const auto manifest = nlohmann::json::parse(text.str());
     const auto tables = manifest.find("tables");
-    if (tables == manifest.end() || !tables->is_object()) return keys;
+    if (tables == manifest.end() || !tables->is_object()) return out;
     for (const auto& [name, table] : tables->items()) {
-      keys[name] = table.value("primary_key", std::vector<std::string>{});
+      auto& entry = out[name];
+      entry.primary_key = table.value("primary_key", std::vector<std::string>{});
+      for (const auto& rule : table.value("foreign_keys", nlohmann::json::array())) {
+        entry.foreign_keys.push_back(lake::ForeignKeyRuleFromJson(rule));
+      }
     }
   } catch (const nlohmann::json::exception& e) {
     throw core::Error("the replication manifest " + layout.ManifestPath().string() +
                       " is damaged: " + e.what());
   }
-  return keys;
+  return out;
 }
 
 std::vector<fs::path> Normalised(std::vector<fs::path> files) {
@@ -157,31 +166,15 @@ class ViewBuilder {
   std::string key_name_;  // empty: no key registered
 };
 
-// The latest change per key by _seq, after the last truncate marker, without
-// deleted keys. The marker has the table's highest-so-far _seq at the moment
-// of the truncate, so "_seq > last marker" keeps exactly what came after it.
-std::string CurrentStateSelect(const std::string& raw_view,
-                               const std::vector<std::string>& primary_key) {
-  std::string partition;
-  for (const auto& column : primary_key) {
-    if (!partition.empty()) partition += ", ";
-    partition += "changes." + QuoteIdentifier(column);
-  }
-  return "WITH changes AS (SELECT * FROM " + raw_view +
-         "), last_truncate AS (SELECT max(_seq) AS seq FROM changes WHERE _op = 'T') "
-         "SELECT * FROM (SELECT changes.* FROM changes, last_truncate "
-         "WHERE changes._op <> 'T' AND (last_truncate.seq IS NULL OR changes._seq > "
-         "last_truncate.seq) QUALIFY row_number() OVER (PARTITION BY " +
-         partition + " ORDER BY changes._seq DESC) = 1) AS latest WHERE _op <> 'D'";
-}
-
 void CreateRawViews(ViewBuilder& builder, const fs::path& lake_root) {
   const lake::RawTierLayout layout(lake_root);
   const uint64_t last_commit = layout.LastCommit();
-  const auto primary_keys = ReadPrimaryKeys(layout);
+  const auto manifest = ReadManifestTables(layout);
   const auto tables = layout.Tables();
   std::map<std::string, int> name_count;
   for (const auto& table : tables) ++name_count[table.table];
+  std::vector<lake::RawTableChanges> raw_views;  // the tables that get a raw_current view
+  std::vector<std::pair<std::string, std::vector<fs::path>>> raw_view_files;  // name, files
 
   for (const auto& table : tables) {
     const std::string qualified = table.schema + "." + table.table;
@@ -199,19 +192,30 @@ void CreateRawViews(ViewBuilder& builder, const fs::path& lake_root) {
     if (!created) continue;
 
     const std::string current = std::string(kRawCurrentSchema) + "." + name;
-    if (!primary_keys) {
+    if (!manifest) {
       builder.Skip(current, "no replication manifest");
       continue;
     }
-    const auto key = primary_keys->find(qualified);
-    if (key == primary_keys->end() || key->second.empty()) {
+    const auto entry = manifest->find(qualified);
+    if (entry == manifest->end() || entry->second.primary_key.empty()) {
       builder.Skip(current, "the replication manifest lists no primary key for " + qualified);
       continue;
     }
-    builder.CreateView(
-        kRawCurrentSchema, name,
-        CurrentStateSelect(QuoteIdentifier(kRawSchema) + "." + QuoteIdentifier(name), key->second),
-        files);
+    raw_views.push_back({table.schema, table.table, entry->second.primary_key,
+                         entry->second.foreign_keys,
+                         QuoteIdentifier(kRawSchema) + "." + QuoteIdentifier(name)});
+    raw_view_files.emplace_back(name, files);
+  }
+
+  // Current states after every raw view exists: a child's state also reads
+  // its parents' raw views (ON DELETE actions, lake/raw_current_state.h),
+  // whose files are on the allow-list already.
+  const lake::RawCurrentState states(raw_views);
+  for (const auto& rule : states.IgnoredRules()) builder.Skip("raw_current foreign key", rule);
+  for (size_t i = 0; i < raw_views.size(); ++i) {
+    builder.CreateView(kRawCurrentSchema, raw_view_files[i].first,
+                       states.Select(raw_views[i].schema, raw_views[i].table),
+                       raw_view_files[i].second);
   }
 }
 

@@ -37,7 +37,10 @@ struct LakeViewCatalog {
 //                        (from the replication manifest) the row with the
 //                        highest _seq, deleted keys left out; a row with
 //                        _op = 'T' (truncate/reload marker) discards every
-//                        change of the table with a smaller _seq
+//                        change of the table with a smaller _seq; the ON
+//                        DELETE CASCADE / SET NULL actions of the foreign
+//                        keys the manifest records are applied
+//                        (lake::RawCurrentState, the same SQL as verify)
 //   curated.<table>      the current run of curated/<table>/ (lake/tier_layout.h)
 //   <system>.<table>     the current run of prod/<system>/<table>/
 //

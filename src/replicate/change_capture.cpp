@@ -312,6 +312,14 @@ void ChangeCapture::OnDdl(const std::string& statement, const std::string& defau
               RawTableSchema::FromTableMap(SchemaReader().ReadTable(ref.schema, ref.table));
           if (!current.SameColumns(RawTableSchema{{}, {}, tables_.at(name).columns, {}})) {
             MarkForLoad(ref.schema, ref.table);
+            continue;
+          }
+          // ADD/DROP FOREIGN KEY: readers apply the new ON DELETE actions.
+          auto foreign_keys = ReadForeignKeyRules(SchemaReader(), ref.schema, ref.table);
+          if (foreign_keys != tables_.at(name).foreign_keys) {
+            tables_.at(name).foreign_keys = foreign_keys;
+            pending_foreign_keys_[name] = std::move(foreign_keys);
+            changed_tables_.insert(name);
           }
         }
       }
@@ -359,6 +367,9 @@ void ChangeCapture::Commit() {
     for (const auto& [name, schema] : pending_schemas_) {
       state.tables.at(name).columns = schema.columns;
     }
+    for (const auto& [name, foreign_keys] : pending_foreign_keys_) {
+      state.tables.at(name).foreign_keys = foreign_keys;
+    }
     for (const auto& name : changed_tables_) {
       TableProgress& target = state.tables[name];
       const TableProgress& source = tables_.at(name);
@@ -373,6 +384,7 @@ void ChangeCapture::Commit() {
   context_.metrics.ObserveLakeCommit(oldest_pending_ts_us_, rows);
   pending_counts_.clear();
   pending_schemas_.clear();
+  pending_foreign_keys_.clear();
   changed_tables_.clear();
   pending_position_.reset();
   pending_gtid_.clear();

@@ -91,6 +91,7 @@ class ChangeCapture {
   // Read, not yet committed.
   std::map<std::string, TableCounters> pending_counts_;
   std::map<std::string, RawTableSchema> pending_schemas_;
+  std::map<std::string, std::vector<ForeignKeyRule>> pending_foreign_keys_;
   std::optional<source::BinlogPosition> pending_position_;
   std::string pending_gtid_;
   int64_t oldest_pending_ts_us_ = 0;

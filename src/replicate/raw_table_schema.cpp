@@ -114,4 +114,16 @@ RawTableSchema RawTableSchema::FromTableMap(const source::TableMap& table) {
   return schema;
 }
 
+std::vector<lake::ForeignKeyRule> ReadForeignKeyRules(source::SourceSchemaReader& reader,
+                                                      const std::string& schema,
+                                                      const std::string& table) {
+  std::vector<lake::ForeignKeyRule> rules;
+  for (auto& key : reader.ReadForeignKeys(schema, table)) {
+    rules.push_back({std::move(key.name), std::move(key.columns), std::move(key.parent_schema),
+                     std::move(key.parent_table), std::move(key.parent_columns),
+                     std::move(key.on_delete), std::move(key.on_update)});
+  }
+  return rules;
+}
+
 }  // namespace futureim::replicate

@@ -4,7 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "lake/raw_current_state.h"
 #include "source/binlog_table_map.h"
+#include "source/source_schema_reader.h"
 
 namespace futureim::replicate {
 
@@ -63,6 +65,13 @@ struct RawTableSchema {
   // or a column clashes with a change column or the partition key.
   static RawTableSchema FromTableMap(const source::TableMap& table);
 };
+
+// The table's foreign keys as the raw tier records them (the manifest's
+// "foreign_keys"): every one, whatever its actions; readers apply those that
+// change rows.
+std::vector<lake::ForeignKeyRule> ReadForeignKeyRules(source::SourceSchemaReader& reader,
+                                                      const std::string& schema,
+                                                      const std::string& table);
 
 // Names of the change columns every raw file carries after the source columns.
 inline constexpr const char* kOpColumn = "_op";

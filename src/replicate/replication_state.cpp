@@ -99,15 +99,7 @@ json ReplicationState::ToJson() const {
     json load = {{"after_key", t.load.after_key}, {"chunks", t.load.chunks}, {"done", t.load.done}};
     if (t.load.capture_from) load["capture_from"] = PositionJson(*t.load.capture_from);
     json foreign_keys = json::array();
-    for (const auto& fk : t.foreign_keys) {
-      foreign_keys.push_back({{"name", fk.name},
-                              {"columns", fk.columns},
-                              {"parent_schema", fk.parent_schema},
-                              {"parent_table", fk.parent_table},
-                              {"parent_columns", fk.parent_columns},
-                              {"on_delete", fk.on_delete},
-                              {"on_update", fk.on_update}});
-    }
+    for (const auto& fk : t.foreign_keys) foreign_keys.push_back(lake::ForeignKeyRuleToJson(fk));
     const auto& n = t.counters;
     tables_json[name] = {
         {"schema", t.schema},
@@ -163,15 +155,7 @@ ReplicationState ReplicationState::FromJson(const json& j) {
     }
     t.primary_key = tj.at("primary_key").get<std::vector<std::string>>();
     for (const auto& fj : tj.value("foreign_keys", json::array())) {
-      ForeignKeyRule fk;
-      fk.name = fj.at("name").get<std::string>();
-      fk.columns = fj.at("columns").get<std::vector<std::string>>();
-      fk.parent_schema = fj.at("parent_schema").get<std::string>();
-      fk.parent_table = fj.at("parent_table").get<std::string>();
-      fk.parent_columns = fj.at("parent_columns").get<std::vector<std::string>>();
-      fk.on_delete = fj.at("on_delete").get<std::string>();
-      fk.on_update = fj.at("on_update").get<std::string>();
-      t.foreign_keys.push_back(std::move(fk));
+      t.foreign_keys.push_back(lake::ForeignKeyRuleFromJson(fj));
     }
     const auto& lj = tj.at("load");
     t.load.after_key = lj.at("after_key").get<std::vector<std::string>>();

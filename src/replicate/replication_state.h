@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lake/raw_current_state.h"
 #include "replicate/raw_table_schema.h"
 #include "source/binlog_event.h"
 
@@ -51,22 +52,9 @@ struct TableCounters {
   uint64_t changes() const { return inserts + updates + deletes + truncates; }
 };
 
-// A source foreign key whose ON DELETE action changes child rows. InnoDB
-// applies those actions inside the storage engine, so they never reach the
-// binlog: a reader that computes the current state of the child table must
-// apply them itself (a parent D at _seq S removes, or nulls the key of, every
-// child row referencing it whose last change has a _seq below S).
-struct ForeignKeyRule {
-  std::string name;
-  std::vector<std::string> columns;  // in the child (this) table
-  std::string parent_schema;
-  std::string parent_table;
-  std::vector<std::string> parent_columns;
-  std::string on_delete;  // "CASCADE", "SET NULL", "RESTRICT", "NO ACTION", "SET DEFAULT"
-  std::string on_update;
-
-  bool operator==(const ForeignKeyRule&) const = default;
-};
+// A source foreign key with its ON DELETE action (lake/raw_current_state.h
+// applies it: InnoDB's cascades never reach the binlog).
+using ForeignKeyRule = lake::ForeignKeyRule;
 
 struct TableProgress {
   std::string schema;

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "engine/duckdb.h"
 #include "engine/sql_text.h"
+#include "lake/raw_current_state.h"
 #include "replicate/raw_change_writer.h"
 #include "replicate/replication_state.h"
 #include "source/charset_transcoder.h"
@@ -61,32 +62,24 @@ void LoadSourceRows(const ReplicationOptions& options, engine::Connection& conne
   appender.Close();
 }
 
-// The lake's current state of a table as a SELECT: the latest change per key
-// after the last truncate marker, deletes removed.
-std::string LakeCurrentStateSql(const std::vector<std::filesystem::path>& files,
-                                const RawTableSchema& schema) {
-  const auto quote = [](const std::string& name) { return QuoteIdentifier(name); };
-  std::vector<std::string> names;
-  for (const auto& column : schema.columns) names.push_back(column.name);
-  std::string projected;
-  for (const auto& column : schema.columns) {
-    if (!projected.empty()) projected += ", ";
-    projected +=
-        "CAST(" + quote(column.name) + " AS " + column.sql_type + ") AS " + quote(column.name);
+// What lake::RawCurrentState needs of every table with committed files at
+// `commit`: verify computes the current state exactly as the raw_current
+// views and curation do, ON DELETE actions included.
+lake::RawCurrentState CurrentStateOf(const ReplicationOptions& options,
+                                     const ReplicationState& state) {
+  std::vector<lake::RawTableChanges> tables;
+  for (const auto& [name, progress] : state.tables) {
+    const auto files = options.layout.CommittedFiles(progress.schema, progress.table, state.commit);
+    if (files.empty()) continue;
+    tables.push_back({progress.schema, progress.table, progress.primary_key, progress.foreign_keys,
+                      "read_parquet(" + engine::PathListLiteral(files) + ", union_by_name=true)"});
   }
-  const std::string changes =
-      "read_parquet(" + engine::PathListLiteral(files) + ", union_by_name=true)";
-  return "WITH changes AS (SELECT * FROM " + changes +
-         "), cut AS (SELECT coalesce(max(_seq), 0) AS s FROM changes WHERE _op = 'T'), "
-         "latest AS (SELECT *, row_number() OVER (PARTITION BY " +
-         Join(schema.primary_key, ", ", quote) +
-         " ORDER BY _seq DESC) AS _rank FROM changes WHERE _op <> 'T' AND _seq > (SELECT s FROM "
-         "cut)) SELECT " +
-         projected + " FROM latest WHERE _rank = 1 AND _op <> 'D'";
+  return lake::RawCurrentState(std::move(tables));
 }
 
 TableVerification VerifyTable(const ReplicationOptions& options, const TableProgress& progress,
-                              uint64_t last_commit, const source::CharsetTranscoder& transcoder,
+                              const lake::RawCurrentState& lake_state,
+                              const source::CharsetTranscoder& transcoder,
                               source::SnapshotReader& snapshot, size_t max_keys) {
   TableVerification result;
   result.table = progress.QualifiedName();
@@ -102,15 +95,20 @@ TableVerification VerifyTable(const ReplicationOptions& options, const TableProg
   engine::Connection connection(db);
   connection.Execute("SET TimeZone='UTC'");
   LoadSourceRows(options, connection, map, schema, snapshot, transcoder, "source_rows");
-  const auto files = options.layout.CommittedFiles(progress.schema, progress.table, last_commit);
   std::string columns;
   for (const auto& column : schema.columns) {
     if (!columns.empty()) columns += ", ";
     columns += QuoteIdentifier(column.name) + " " + column.sql_type;
   }
   connection.Execute("CREATE TEMP TABLE lake_rows (" + columns + ")");
-  if (!files.empty()) {
-    connection.Execute("INSERT INTO lake_rows " + LakeCurrentStateSql(files, schema));
+  if (lake_state.HasCurrentState(progress.schema, progress.table)) {
+    std::string projected;
+    for (const auto& column : schema.columns) {
+      if (!projected.empty()) projected += ", ";
+      projected += "CAST(" + QuoteIdentifier(column.name) + " AS " + column.sql_type + ")";
+    }
+    connection.Execute("INSERT INTO lake_rows SELECT " + projected + " FROM (" +
+                       lake_state.Select(progress.schema, progress.table) + ")");
   }
 
   const auto quote = [](const std::string& name) { return QuoteIdentifier(name); };
@@ -218,8 +216,8 @@ VerificationReport ReplicationVerifier::Verify(std::chrono::seconds wait, size_t
       continue;
     }
     try {
-      report.tables.push_back(
-          VerifyTable(options_, current, lake->commit, transcoder, snapshot, max_keys_listed));
+      report.tables.push_back(VerifyTable(options_, current, CurrentStateOf(options_, *lake),
+                                          transcoder, snapshot, max_keys_listed));
     } catch (const core::Error& e) {
       TableVerification t;
       t.table = name;

@@ -418,10 +418,13 @@ SnapshotReader SnapshotReader::Begin(const SourceEndpoint& endpoint) {
   auto connection = MysqlConnection::Connect(endpoint);
   if (connection.ServerFlavor() == BinlogFlavor::kMysql) {
     throw SourceError(
-        "the source is MySQL, which does not report the binlog position of a consistent "
-        "snapshot without locks (MariaDB's binlog_snapshot_file/position); the MySQL 8 "
-        "equivalent (LOCK INSTANCE FOR BACKUP and performance_schema.log_status, needing "
-        "BACKUP_ADMIN) is not supported yet",
+        "the source is MySQL " + connection.ServerVersion() +
+            ": a full load needs the binlog position of its consistent snapshot, which only "
+            "MariaDB reports without a lock (binlog_snapshot_file/position). The MySQL 8 "
+            "equivalent (a brief FLUSH TABLES WITH READ LOCK, START TRANSACTION WITH "
+            "CONSISTENT SNAPSHOT, SHOW MASTER STATUS or performance_schema.log_status for "
+            "file, position and GTID_EXECUTED, UNLOCK TABLES; needs RELOAD) is documented in "
+            "docs/ARCHITECTURE.md but not implemented: use a MariaDB source",
         0);
   }
   connection.Execute("SET SESSION time_zone = '+00:00'");

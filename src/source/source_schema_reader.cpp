@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include <mysqld_error.h>
 
@@ -298,6 +299,65 @@ TableMap SourceSchemaReader::ReadTable(std::string_view schema, std::string_view
     break;
   }
   return map;
+}
+
+std::pair<std::string, std::string> ForeignKeyActions(std::string_view create_table,
+                                                      std::string_view name) {
+  // The server writes one constraint per line:
+  //   CONSTRAINT `fk` FOREIGN KEY (`a`) REFERENCES `p` (`id`) ON DELETE SET NULL
+  const std::string marker = "CONSTRAINT " + QuoteMysqlIdentifier(name) + " FOREIGN KEY";
+  const size_t start = create_table.find(marker);
+  if (start == std::string_view::npos) {
+    throw SourceError("SHOW CREATE TABLE declares no foreign key " + std::string(name), 0);
+  }
+  size_t end = create_table.find('\n', start);
+  if (end == std::string_view::npos) end = create_table.size();
+  // Actions follow the referenced column list, after the last ')'.
+  const std::string_view line = create_table.substr(start, end - start);
+  const size_t close = line.rfind(')');
+  const std::string_view tail = close == std::string_view::npos ? line : line.substr(close);
+  auto action = [&](std::string_view clause) -> std::string {
+    const size_t at = tail.find(clause);
+    if (at == std::string_view::npos) return "RESTRICT";
+    const std::string_view rest = tail.substr(at + clause.size());
+    for (const char* known : {"CASCADE", "SET NULL", "SET DEFAULT", "NO ACTION", "RESTRICT"}) {
+      if (rest.starts_with(known)) return known;
+    }
+    throw SourceError(
+        "unknown referential action in foreign key " + std::string(name) + ": " + std::string(rest),
+        0);
+  };
+  return {action("ON DELETE "), action("ON UPDATE ")};
+}
+
+std::vector<ForeignKeyDefinition> SourceSchemaReader::ReadForeignKeys(std::string_view schema,
+                                                                      std::string_view table) {
+  std::vector<ForeignKeyDefinition> keys;
+  for (auto& row : connection_.Query(
+           "SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, "
+           "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA = "
+           "'" +
+           connection_.Escape(schema) + "' AND TABLE_NAME = '" + connection_.Escape(table) +
+           "' AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION")) {
+    if (keys.empty() || keys.back().name != row.at(0).value_or("")) {
+      keys.push_back(
+          {row.at(0).value_or(""), {}, row.at(2).value_or(""), row.at(3).value_or(""), {}, "", ""});
+    }
+    keys.back().columns.push_back(row.at(1).value_or(""));
+    keys.back().parent_columns.push_back(row.at(4).value_or(""));
+  }
+  if (keys.empty()) return keys;
+  const auto create = connection_.Query("SHOW CREATE TABLE " + QuoteMysqlIdentifier(schema) + "." +
+                                        QuoteMysqlIdentifier(table));
+  if (create.empty() || create[0].size() < 2 || !create[0][1]) {
+    throw SourceError(
+        "SHOW CREATE TABLE " + std::string(schema) + "." + std::string(table) + " returned nothing",
+        0);
+  }
+  for (auto& key : keys) {
+    std::tie(key.on_delete, key.on_update) = ForeignKeyActions(*create[0][1], key.name);
+  }
+  return keys;
 }
 
 }  // namespace futureim::source

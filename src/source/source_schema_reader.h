@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "source/binlog_table_map.h"
@@ -48,6 +49,25 @@ namespace futureim::source {
 // writes them). Throws SourceError for text that is not such a list.
 std::vector<std::string> ParseEnumOrSetValues(std::string_view column_type);
 
+// A foreign key of a table as the server declares it. The ON DELETE/UPDATE
+// actions are upper case ("CASCADE", "SET NULL", "RESTRICT", "NO ACTION",
+// "SET DEFAULT"); a clause the server omits reads as "RESTRICT", its default.
+struct ForeignKeyDefinition {
+  std::string name;
+  std::vector<std::string> columns;
+  std::string parent_schema;
+  std::string parent_table;
+  std::vector<std::string> parent_columns;
+  std::string on_delete;
+  std::string on_update;
+};
+
+// The referential actions of the constraint `name` in the text of SHOW
+// CREATE TABLE: {on_delete, on_update}. Throws SourceError when the text
+// declares no such foreign key.
+std::pair<std::string, std::string> ForeignKeyActions(std::string_view create_table,
+                                                      std::string_view name);
+
 class SourceSchemaReader {
  public:
   explicit SourceSchemaReader(MysqlConnection& connection);
@@ -61,6 +81,13 @@ class SourceSchemaReader {
   // SourceError when the table does not exist or has a column type this
   // program cannot replicate.
   TableMap ReadTable(std::string_view schema, std::string_view table);
+
+  // The table's foreign keys, by name. Columns and parents come from
+  // KEY_COLUMN_USAGE; the actions from SHOW CREATE TABLE, because MariaDB
+  // shows REFERENTIAL_CONSTRAINTS rows only to users with more than SELECT
+  // (measured on 10.11), and the replication user has just SELECT.
+  std::vector<ForeignKeyDefinition> ReadForeignKeys(std::string_view schema,
+                                                    std::string_view table);
 
  private:
   // Collation id by full name, loaded from the server on first use.

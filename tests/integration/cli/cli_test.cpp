@@ -171,7 +171,8 @@ TEST_F(CliTest, PendingCommandsSaySoAndHelpListsEverything) {
 
   auto help = Futureim({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command : {"init", "status", "generate", "replicate", "serve", "query"}) {
+  for (const char* command :
+       {"init", "status", "generate", "replicate", "serve", "query", "crawl", "catalog", "lake"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
   }
   auto usage = Futureim({"no-such-command"});

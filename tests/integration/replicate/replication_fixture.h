@@ -15,6 +15,7 @@
 #include "replicate/replication_verifier.h"
 #include "source/mysql_connection.h"
 #include "support/mariadb_suite.h"
+#include "support/subprocess.h"
 #include "support/temp_dir.h"
 
 namespace futureim::testing {
@@ -61,6 +62,44 @@ class ReplicationFixture : public PrivateMariadbSuite {
   }
 
   TempDir lake_{"futureim-lake"};
+};
+
+// For tests that run the real `futureim` binary against the suite's server
+// and lake (crashes, memory, dropped connections).
+class ReplicationProcessFixture : public ReplicationFixture {
+ protected:
+  std::map<std::string, std::string> Env() const {
+    const auto repl = server_->ReplicationUser();
+    return {{"FUTUREIM_WORKDIR", workdir_.path().string()},
+            {"FUTUREIM_LAKE_PATH", lake_.path().string()},
+            {"FUTUREIM_SOURCE_PORT", std::to_string(repl.port)},
+            {"FUTUREIM_SOURCE_USER", repl.user},
+            {"FUTUREIM_SOURCE_PASSWORD", repl.password},
+            {"FUTUREIM_REPLICATION_CHUNK_ROWS", "1000"},
+            {"FUTUREIM_REPLICATION_FLUSH_INTERVAL_MS", "100"},
+            {"FUTUREIM_LOG_FORMAT", "json"}};
+  }
+
+  ProcessResult Futureim(const std::vector<std::string>& args,
+                         std::map<std::string, std::string> env = {}) const {
+    std::vector<std::string> argv = {FutureimBinary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto all = Env();
+    all.insert(env.begin(), env.end());
+    return RunProcess(argv, all);
+  }
+
+  // Starts futureim in the background (output in the work folder's
+  // children.log); the caller reaps it.
+  pid_t Spawn(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+    std::vector<std::string> argv = {FutureimBinary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto all = Env();
+    all.insert(env.begin(), env.end());
+    return SpawnProcess(argv, all, (workdir_.path() / "children.log").string());
+  }
+
+  TempDir workdir_{"futureim-work"};
 };
 
 }  // namespace futureim::testing

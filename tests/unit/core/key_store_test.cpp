@@ -83,6 +83,19 @@ TEST(KeyStoreTest, SetPersists) {
   EXPECT_EQ(ModeOf(file), 0600u);
 }
 
+TEST(KeyStoreTest, UpdateSetsAndRemovesTogether) {
+  testing::TempDir dir;
+  auto store = KeyStore::OpenOrCreate(dir.path() / "k");
+  const std::string old_key = *store.Get("lake.encryption_key");
+  store.Update({{"lake.encryption_key.previous", old_key}, {"lake.encryption_key", "new"}});
+  auto reopened = KeyStore::Open(dir.path() / "k");
+  EXPECT_EQ(reopened.Get("lake.encryption_key.previous"), old_key);
+  EXPECT_EQ(reopened.Get("lake.encryption_key"), "new");
+  reopened.Update({{"lake.encryption_key.previous", std::nullopt}});
+  EXPECT_FALSE(KeyStore::Open(dir.path() / "k").Get("lake.encryption_key.previous"));
+  EXPECT_EQ(KeyStore::Open(dir.path() / "k").Get("lake.encryption_key"), "new");
+}
+
 TEST(SecretsTest, EnvironmentWinsOverKeyStore) {
   testing::TempDir dir;
   auto store = KeyStore::OpenOrCreate(dir.path() / "futureim.keys");

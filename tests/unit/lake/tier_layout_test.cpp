@@ -59,6 +59,21 @@ TEST(RunTierLayoutTest, CurrentFilesFollowThePointer) {
                           curated.RunDir("orders", "r2") / "b.parquet"));
 }
 
+TEST(RunTierLayoutTest, RunsListEveryRunFolderAndTheirFiles) {
+  testing::TempDir dir("tier-layout");
+  const auto curated = RunTierLayout::Curated(dir.path());
+  Touch(curated.RunDir("orders", "r2") / "a.parquet");
+  Touch(curated.RunDir("orders", "r2") / "_run.json");
+  Touch(curated.RunDir("orders", "r1") / "b.parquet");
+  fs::create_directories(curated.TableDir("orders") / "run=bad id");  // not a valid run id
+  fs::create_directories(curated.TableDir("orders") / "other");       // not a run folder
+  EXPECT_THAT(curated.Runs("orders"), ElementsAre("r1", "r2"));
+  EXPECT_THAT(curated.RunFiles("orders", "r2"),
+              ElementsAre(curated.RunDir("orders", "r2") / "a.parquet"));
+  EXPECT_TRUE(curated.RunFiles("orders", "r9").empty());
+  EXPECT_EQ(curated.RunMetadataPath("orders", "r2"), curated.RunDir("orders", "r2") / "_run.json");
+}
+
 TEST(RunTierLayoutTest, BadPointersAreClearErrors) {
   testing::TempDir dir("tier-layout");
   const auto curated = RunTierLayout::Curated(dir.path());
