@@ -53,6 +53,14 @@ echo "== verify: the source against the lake's current state =="
 echo "== query the lake (read-only SQL over the raw tier's current state) =="
 "$futureim" query "SELECT order_status, count(*) AS orders, round(sum(total_amount), 2) AS revenue FROM raw_current.orders GROUP BY 1 ORDER BY 2 DESC"
 
+echo "== curation: raw → curated (merged by _seq, protected, validated, encrypted, atomic run) =="
+"$futureim" pipeline run
+
+echo "== query the curated tier (encrypted Parquet, read with the lake key) =="
+"$futureim" query "SELECT order_status, count(*) AS orders, round(sum(total_amount), 2) AS revenue FROM curated.orders GROUP BY 1 ORDER BY 2 DESC"
+echo "-- customers as curated stores them: tokens and masks, never the raw email or phone"
+"$futureim" query "SELECT customer_id, email_token, email_masked, phone_masked, country FROM curated.customers ORDER BY customer_id LIMIT 3"
+
 echo "== catalog: every tier's tables, partitions, rows, sizes, freshness =="
 "$futureim" crawl
 

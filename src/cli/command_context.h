@@ -60,6 +60,7 @@ void AddQueryCommand(CLI::App& app, CommandContext& context);
 // crawl and catalog (list, show, ddl).
 void AddCatalogCommands(CLI::App& app, CommandContext& context);
 void AddLakeCommand(CLI::App& app, CommandContext& context);
+void AddPipelineCommand(CLI::App& app, CommandContext& context);
 // Commands whose capability has not landed yet: they exist so `--help` shows
 // the whole product, and say so plainly instead of printing fake output.
 void AddUnavailableCommands(CLI::App& app, CommandContext& context);

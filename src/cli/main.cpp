@@ -37,6 +37,7 @@ int Run(int argc, char** argv) {
   cli::AddQueryCommand(app, context);
   cli::AddCatalogCommands(app, context);
   cli::AddLakeCommand(app, context);
+  cli::AddPipelineCommand(app, context);
   cli::AddUnavailableCommands(app, context);
 
   try {

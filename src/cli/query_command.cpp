@@ -73,6 +73,7 @@ int RunQuery(CommandContext& context, const QueryOptions& options) {
   }
   query::QueryDatabaseOptions database;
   database.memory_limit = config.GetString("query.memory_limit");
+  database.lake_key = context.secrets().Get("lake.encryption_key").value_or("");
   const auto setup_start = std::chrono::steady_clock::now();
   const query::QueryRunner runner(lake_root, database);
   const double setup_ms =

@@ -16,7 +16,6 @@ struct PendingCommand {
 };
 
 constexpr std::array kPending = {
-    PendingCommand{"pipeline", "Curate raw data and run the analytics systems"},
     PendingCommand{"systems", "Run one analytics system"},
     PendingCommand{"serve", "HTTP API, dashboard, replication and scheduler in one process"},
     PendingCommand{"audit", "Verify the audit log's hash chain"},

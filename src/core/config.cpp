@@ -123,6 +123,19 @@ const std::array kSettings = {
     SettingSpec{"query.memory_limit", kString, "1GB",
                 "Memory limit of the query engine (DuckDB syntax: 512MB, 2GB)"},
 
+    SettingSpec{
+        "pipeline.keep_runs",
+        kInt,
+        "3",
+        "Curated runs kept per table (the current one and older ones for readers still on them)",
+        false,
+        {},
+        1,
+        1000},
+    SettingSpec{
+        "pipeline.memory_limit", kString, "2GB",
+        "Memory limit of the curation engine (DuckDB syntax; beyond it, it spills to disk)"},
+
     SettingSpec{"metadata.path", kString, "meta/futureim.db",
                 "Metadata database (users, audit log, conversations)"},
     SettingSpec{"security.key_file", kString, "futureim.keys",

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "lake/local_object_store.h"
 
 namespace futureim::lake {
 namespace fs = std::filesystem;
@@ -129,6 +130,35 @@ std::vector<fs::path> RunTierLayout::RunFiles(std::string_view table,
   }
   std::sort(files.begin(), files.end());
   return files;
+}
+
+void RunTierLayout::Publish(std::string_view table, std::string_view run_id) const {
+  if (!IsValidRunId(run_id)) {
+    throw core::Error("cannot publish run '" + std::string(run_id) + "': invalid run id");
+  }
+  AtomicFileWriter pointer(CurrentPointerPath(table));
+  pointer.Write(std::string(run_id) + "\n");
+  pointer.Commit();
+}
+
+std::vector<std::string> RunTierLayout::PruneRuns(std::string_view table, size_t keep) const {
+  const auto current = CurrentRun(table);
+  const auto runs = Runs(table);
+  std::vector<std::string> deleted;
+  size_t older_kept = 0;
+  for (auto it = runs.rbegin(); it != runs.rend(); ++it) {
+    bool keep_run = false;
+    if (current && *it == *current) {
+      keep_run = true;
+    } else if (current && *it < *current && older_kept + 1 < keep) {
+      keep_run = true;
+      ++older_kept;
+    }
+    if (keep_run) continue;
+    fs::remove_all(RunDir(table, *it));
+    deleted.push_back(*it);
+  }
+  return deleted;
 }
 
 }  // namespace futureim::lake

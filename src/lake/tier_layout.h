@@ -61,6 +61,15 @@ class RunTierLayout {
   std::vector<std::filesystem::path> RunFiles(std::string_view table,
                                               std::string_view run_id) const;
 
+  // Writer side. Points `_current` of `table` at `run_id` (temp + fsync +
+  // rename): readers see the old run or the new one, never a mix. The run's
+  // files must be complete (and fsync'ed) before.
+  void Publish(std::string_view table, std::string_view run_id) const;
+  // Deletes the run folders of `table` except the current run and the
+  // `keep - 1` newest runs before it (run ids sort in time order); runs newer
+  // than the current one are leftovers of a killed writer and go too. Only
+  // call with the tier's writer lock held. Returns the runs deleted.
+  std::vector<std::string> PruneRuns(std::string_view table, size_t keep) const;
   static constexpr std::string_view kCurrentPointerName = "_current";
   static constexpr std::string_view kRunMetadataName = "_run.json";
 

@@ -1,5 +1,6 @@
 #include "query/lake_views.h"
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -9,6 +10,7 @@
 
 #include "core/error.h"
 #include "engine/sql_text.h"
+#include "lake/parquet_encryption.h"
 #include "lake/raw_current_state.h"
 #include "lake/raw_tier_layout.h"
 #include "lake/tier_layout.h"
@@ -64,8 +66,8 @@ std::vector<fs::path> Normalised(std::vector<fs::path> files) {
 
 class ViewBuilder {
  public:
-  ViewBuilder(engine::Connection& connection, LakeViewCatalog& catalog)
-      : connection_(connection), catalog_(catalog) {}
+  ViewBuilder(engine::Connection& connection, LakeViewCatalog& catalog, std::string key_name)
+      : connection_(connection), catalog_(catalog), key_name_(std::move(key_name)) {}
 
   void CreateSchema(const std::string& schema) {
     connection_.Execute("CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(schema));
@@ -79,7 +81,9 @@ class ViewBuilder {
       connection_.Execute("CREATE VIEW " + QuoteIdentifier(schema) + "." + QuoteIdentifier(name) +
                           " AS " + select);
     } catch (const engine::DuckDbError& e) {
-      Skip(schema + "." + name, e.what());
+      const auto key_error = lake::AsParquetKeyError(e, "the files of " + schema + "." + name,
+                                                     key_name_.empty() ? "-" : key_name_);
+      Skip(schema + "." + name, key_error ? key_error->what() : e.what());
       return false;
     }
     catalog_.files.insert(catalog_.files.end(), files.begin(), files.end());
@@ -93,8 +97,10 @@ class ViewBuilder {
   void CreateRunViews(const std::string& schema, const lake::RunTierLayout& tier) {
     for (const std::string& table : tier.Tables()) {
       std::vector<fs::path> files;
+      std::optional<std::string> run;
       try {
         files = Normalised(tier.CurrentFiles(table));
+        run = tier.CurrentRun(table);
       } catch (const core::Error& e) {
         Skip(schema + "." + table, e.what());
         continue;
@@ -103,11 +109,51 @@ class ViewBuilder {
         Skip(schema + "." + table, "no published run yet");
         continue;
       }
-      CreateView(schema, table,
-                 "SELECT * FROM read_parquet(" + PathListLiteral(files) +
-                     ", union_by_name = true, hive_partitioning = false)",
-                 files);
+      CreateRunView(schema, table, files);
+      // Rows of the run that failed validation (curation's quarantine).
+      const fs::path quarantine = tier.RunDir(table, *run) / "_quarantine";
+      std::vector<fs::path> quarantined;
+      std::error_code ec;
+      if (fs::is_directory(quarantine, ec)) {
+        for (const auto& entry : fs::directory_iterator(quarantine)) {
+          if (entry.is_regular_file() && entry.path().extension() == ".parquet" &&
+              entry.path().filename().string()[0] != '.') {
+            quarantined.push_back(entry.path());
+          }
+        }
+      }
+      std::sort(quarantined.begin(), quarantined.end());
+      if (!quarantined.empty())
+        CreateRunView(schema, table + "_quarantine", Normalised(quarantined));
     }
+  }
+
+  // One view over `files` of a run, encrypted or plain.
+  void CreateRunView(const std::string& schema, const std::string& name,
+                     const std::vector<fs::path>& files) {
+    const std::string options = "union_by_name = true, hive_partitioning = false";
+    bool encrypted = false;
+    try {
+      encrypted = lake::IsEncryptedParquetFile(files.front());
+    } catch (const core::Error& e) {
+      Skip(schema + "." + name, e.what());
+      return;
+    }
+    if (!encrypted) {
+      CreateView(schema, name,
+                 "SELECT * FROM read_parquet(" + PathListLiteral(files) + ", " + options + ")",
+                 files);
+      return;
+    }
+    if (key_name_.empty()) {
+      Skip(schema + "." + name, "its files are encrypted and the lake key (secret " +
+                                    std::string(lake::kLakeKeySecret) + ") is not available");
+      return;
+    }
+    std::vector<std::string> paths;
+    for (const auto& file : files) paths.push_back(file.string());
+    CreateView(schema, name,
+               "SELECT * FROM " + lake::EncryptedParquetScan(paths, key_name_, options), files);
   }
 
   void Skip(const std::string& view, const std::string& reason) {
@@ -117,6 +163,7 @@ class ViewBuilder {
  private:
   engine::Connection& connection_;
   LakeViewCatalog& catalog_;
+  std::string key_name_;  // empty: no key registered
 };
 
 void CreateRawViews(ViewBuilder& builder, const fs::path& lake_root) {
@@ -174,9 +221,10 @@ void CreateRawViews(ViewBuilder& builder, const fs::path& lake_root) {
 
 }  // namespace
 
-LakeViewCatalog CreateLakeViews(engine::Connection& connection, const fs::path& lake_root) {
+LakeViewCatalog CreateLakeViews(engine::Connection& connection, const fs::path& lake_root,
+                                const std::string& parquet_key_name) {
   LakeViewCatalog catalog;
-  ViewBuilder builder(connection, catalog);
+  ViewBuilder builder(connection, catalog, parquet_key_name);
   for (const char* schema : {kRawSchema, kRawCurrentSchema, kCuratedSchema}) {
     builder.CreateSchema(schema);
   }

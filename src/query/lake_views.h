@@ -53,7 +53,15 @@ struct LakeViewCatalog {
 // table gets no raw_current view when the manifest is missing, does not list
 // it, or lists no primary key. A table whose files DuckDB cannot read is
 // skipped with the reason rather than failing the whole catalog.
+//
+// Curated and prod runs may be encrypted (Parquet modular encryption, the
+// lake key): `parquet_key_name` names the key registered in the database
+// (lake::RegisterParquetKey) to read them with; without one, encrypted runs
+// are skipped with the reason, as are runs the key cannot decrypt. A run's
+// rows that failed validation (its `_quarantine/` folder) get the view
+// <schema>.<table>_quarantine.
 LakeViewCatalog CreateLakeViews(engine::Connection& connection,
-                                const std::filesystem::path& lake_root);
+                                const std::filesystem::path& lake_root,
+                                const std::string& parquet_key_name = "");
 
 }  // namespace futureim::query

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "engine/sql_text.h"
+#include "lake/parquet_encryption.h"
 #include "query/connection_lockdown.h"
 #include "query/interrupt_watchdog.h"
 #include "query/query_error.h"
@@ -124,8 +125,15 @@ void QueryRunner::Refresh() {
   auto fresh = std::make_shared<QueryDatabase>(
       QueryDatabase{engine::Database("", DatabaseSettings(options_)), {}});
   {
+    lake::InstallParquetCrypto(fresh->database);
     engine::Connection connection(fresh->database);
-    fresh->catalog = CreateLakeViews(connection, lake_root_);
+    std::string key_name;
+    if (!options_.lake_key.empty()) {
+      lake::RegisterParquetKey(connection, lake::kLakeKeyName, options_.lake_key,
+                               "secret '" + std::string(lake::kLakeKeySecret) + "'");
+      key_name = lake::kLakeKeyName;
+    }
+    fresh->catalog = CreateLakeViews(connection, lake_root_, key_name);
     LockDownToFiles(connection, fresh->catalog.files);
   }
   std::lock_guard lock(mutex_);

@@ -27,6 +27,9 @@ struct QueryDatabaseOptions {
   std::string memory_limit = "1GB";  // DuckDB syntax: "512MB", "2GB"
   uint32_t threads = 0;              // 0: DuckDB's default (one per core)
   size_t max_sql_bytes = ReadOnlyQueryGuard::kDefaultMaxSqlBytes;
+  // The lake's Parquet key (secret lake.encryption_key, base64), to read
+  // encrypted curated and prod runs; empty: those views are skipped.
+  std::string lake_key = "";
 };
 
 // How a column's values are rendered as JSON (result_format.h).

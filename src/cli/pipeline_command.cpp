@@ -1,0 +1,88 @@
+// futureim pipeline run: the batch pipeline. Today it has one step,
+// curation (raw → curated, src/pipeline/); the analytics systems' step
+// (curated → prod) joins the list when it lands.
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command_context.h"
+#include "pipeline/curation_step.h"
+
+namespace futureim::cli {
+namespace {
+
+struct PipelineFlags {
+  bool json = false;
+};
+
+pipeline::CurationOptions CurationOptionsFromConfig(CommandContext& context) {
+  const auto& config = context.config();
+  const auto secrets = context.secrets();
+  pipeline::CurationOptions options;
+  options.lake_root = config.GetPath("lake.path");
+  if (!std::filesystem::is_directory(options.lake_root)) {
+    throw core::Error("no lake at " + options.lake_root.string() + ": run `futureim init`");
+  }
+  options.encrypt = config.GetBool("lake.encrypt");
+  options.encryption_key = secrets.Get("lake.encryption_key").value_or("");
+  options.pii_key = secrets.Require("lake.pii_key");
+  options.keep_runs = static_cast<size_t>(config.GetInt("pipeline.keep_runs"));
+  options.memory_limit = config.GetString("pipeline.memory_limit");
+  return options;
+}
+
+void PrintCuration(const pipeline::CurationReport& report) {
+  if (report.up_to_date) {
+    std::cout << "curation: up to date at raw commit " << report.raw_commit
+              << " (nothing new since run " << report.tables.front().run_id << ")\n";
+    return;
+  }
+  std::printf("curation: run %s, raw commits %llu..%llu, %.1f s\n", report.run_id.c_str(),
+              static_cast<unsigned long long>(report.from_commit + 1),
+              static_cast<unsigned long long>(report.raw_commit), report.seconds);
+  std::printf("  %-14s %10s %10s %8s %9s\n", "table", "rows", "quarantine", "changes", "quality");
+  for (const auto& table : report.tables) {
+    std::printf("  %-14s %10llu %10llu %8llu %9.3f\n", table.table.c_str(),
+                static_cast<unsigned long long>(table.rows),
+                static_cast<unsigned long long>(table.quarantined),
+                static_cast<unsigned long long>(table.changes_read), table.quality.overall);
+    for (const auto& [rule, rows] : table.quarantine_rules) {
+      std::printf("      quarantined by %s: %llu\n", rule.c_str(),
+                  static_cast<unsigned long long>(rows));
+    }
+  }
+  if (report.on_delete_rows > 0) {
+    std::printf("  rows removed or nulled by ON DELETE actions: %llu\n",
+                static_cast<unsigned long long>(report.on_delete_rows));
+  }
+}
+
+int RunPipeline(CommandContext& context, const PipelineFlags& flags) {
+  pipeline::CurationStep curation(CurationOptionsFromConfig(context));
+  const auto report = curation.Run();
+  if (flags.json) {
+    std::cout << nlohmann::json{{"curation", report.ToJson()}}.dump(2) << "\n";
+  } else {
+    PrintCuration(report);
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddPipelineCommand(CLI::App& app, CommandContext& context) {
+  auto* command = app.add_subcommand(
+      "pipeline", "The batch pipeline: curate raw data (the analytics systems' step comes later)");
+  command->require_subcommand(1);
+  auto flags = std::make_shared<PipelineFlags>();
+  auto* run = command->add_subcommand(
+      "run",
+      "Run the pipeline once: curation merges the raw changes not yet curated into a new run of "
+      "every curated table (protected, validated, quality-scored) and publishes it atomically");
+  run->add_flag("--json", flags->json, "Print the run's report as JSON");
+  run->callback([&context, flags] {
+    context.run = [&context, flags] { return RunPipeline(context, *flags); };
+  });
+}
+
+}  // namespace futureim::cli
