@@ -57,6 +57,8 @@ void AddReplicateCommand(CLI::App& app, CommandContext& context);
 void AddVerifyCommand(CLI::App& app, CommandContext& context);
 void AddCheckSourceCommand(CLI::App& app, CommandContext& context);
 void AddQueryCommand(CLI::App& app, CommandContext& context);
+void AddServeCommand(CLI::App& app, CommandContext& context);
+void AddAuditCommand(CLI::App& app, CommandContext& context);
 // Commands whose capability has not landed yet: they exist so `--help` shows
 // the whole product, and say so plainly instead of printing fake output.
 void AddUnavailableCommands(CLI::App& app, CommandContext& context);

@@ -35,6 +35,8 @@ int Run(int argc, char** argv) {
   cli::AddVerifyCommand(app, context);
   cli::AddCheckSourceCommand(app, context);
   cli::AddQueryCommand(app, context);
+  cli::AddServeCommand(app, context);
+  cli::AddAuditCommand(app, context);
   cli::AddUnavailableCommands(app, context);
 
   try {

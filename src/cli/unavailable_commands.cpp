@@ -20,8 +20,6 @@ constexpr std::array kPending = {
     PendingCommand{"catalog", "Show the catalog; print DDL for Athena/Trino/Spark"},
     PendingCommand{"pipeline", "Curate raw data and run the analytics systems"},
     PendingCommand{"systems", "Run one analytics system"},
-    PendingCommand{"serve", "HTTP API, dashboard, replication and scheduler in one process"},
-    PendingCommand{"audit", "Verify the audit log's hash chain"},
 };
 
 }  // namespace
