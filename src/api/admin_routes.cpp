@@ -1,5 +1,5 @@
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 #include "api/api_error.h"
 #include "api/area_routes.h"
@@ -115,7 +115,8 @@ void AddAdminRoutes(RouteTable& table, auth::AuthService& auth) {
               std::vector<Role> roles;
               for (const auto& name : c.body["roles"]) {
                 const auto role = *auth::ParseRole(name.get<std::string>());
-                if (std::find(roles.begin(), roles.end(), role) == roles.end()) roles.push_back(role);
+                if (std::find(roles.begin(), roles.end(), role) == roles.end())
+                  roles.push_back(role);
               }
               change.roles = roles;
             }
@@ -125,8 +126,8 @@ void AddAdminRoutes(RouteTable& table, auth::AuthService& auth) {
             if (!change.roles && !change.disabled) {
               throw ApiError(400, "invalid_request", "roles: give roles or disabled", "roles");
             }
-            return RouteResponse{
-                .body = UserJson(auth.UpdateUser(*c.principal, c.params.at("id"), change, c.origin()))};
+            return RouteResponse{.body = UserJson(auth.UpdateUser(*c.principal, c.params.at("id"),
+                                                                  change, c.origin()))};
           },
   });
   table.Add(Route{
@@ -148,14 +149,33 @@ void AddAdminRoutes(RouteTable& table, auth::AuthService& auth) {
       .summary = "The audit log, newest first, filtered and paginated (next_before is the cursor)",
       .tag = "admin",
       .required = Role::kAdmin,
-      .query = {FieldSpec{.name = "user", .required = false, .description = "actor user id", .max_length = 64},
-                FieldSpec{.name = "action", .required = false, .description = "e.g. login_failed", .max_length = 64},
-                FieldSpec{.name = "since", .required = false, .description = "RFC 3339 UTC, inclusive", .max_length = 40},
-                FieldSpec{.name = "until", .required = false, .description = "RFC 3339 UTC, exclusive", .max_length = 40},
-                FieldSpec{.name = "limit", .type = FieldType::kInteger, .required = false,
-                          .description = "entries per page (default 100)", .min = 1, .max = 1000},
-                FieldSpec{.name = "before", .type = FieldType::kInteger, .required = false,
-                          .description = "cursor: entries with a smaller id", .min = 1}},
+      .query = {FieldSpec{.name = "user",
+                          .required = false,
+                          .description = "actor user id",
+                          .max_length = 64},
+                FieldSpec{.name = "action",
+                          .required = false,
+                          .description = "e.g. login_failed",
+                          .max_length = 64},
+                FieldSpec{.name = "since",
+                          .required = false,
+                          .description = "RFC 3339 UTC, inclusive",
+                          .max_length = 40},
+                FieldSpec{.name = "until",
+                          .required = false,
+                          .description = "RFC 3339 UTC, exclusive",
+                          .max_length = 40},
+                FieldSpec{.name = "limit",
+                          .type = FieldType::kInteger,
+                          .required = false,
+                          .description = "entries per page (default 100)",
+                          .min = 1,
+                          .max = 1000},
+                FieldSpec{.name = "before",
+                          .type = FieldType::kInteger,
+                          .required = false,
+                          .description = "cursor: entries with a smaller id",
+                          .min = 1}},
       .handler =
           [&auth](RequestContext& c) {
             auth::AuditFilter filter;

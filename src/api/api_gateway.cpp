@@ -148,8 +148,9 @@ ApiGateway::ApiGateway(const RouteTable& routes, auth::AuthService& auth, Gatewa
                   std::max<double>(10, static_cast<double>(options_.ip_per_minute) / 10)),
       user_limiter_(static_cast<double>(options_.user_per_minute),
                     std::max<double>(10, static_cast<double>(options_.user_per_minute) / 10)),
-      credential_limiter_(static_cast<double>(options_.credential_ip_per_minute),
-                          std::max<double>(5, static_cast<double>(options_.credential_ip_per_minute) / 3)),
+      credential_limiter_(
+          static_cast<double>(options_.credential_ip_per_minute),
+          std::max<double>(5, static_cast<double>(options_.credential_ip_per_minute) / 3)),
       workers_(options_.worker_threads, options_.max_queued_jobs) {}
 
 std::string ApiGateway::AllowedOrigin(const HttpRequest& request) const {
@@ -243,8 +244,9 @@ void ApiGateway::Dispatch(const std::shared_ptr<Exchange>& exchange) {
   const auto now = Clock::now();
   int64_t retry_after = 0;
   auto too_many = [&](const char* what) {
-    exchange->respond(ErrorResponse(*exchange, 429, "rate_limited", what, {},
-                                    {{"Retry-After", std::to_string(std::max<int64_t>(1, retry_after))}}));
+    exchange->respond(
+        ErrorResponse(*exchange, 429, "rate_limited", what, {},
+                      {{"Retry-After", std::to_string(std::max<int64_t>(1, retry_after))}}));
   };
   if (!ip_limiter_.Allow(request.client_ip, now, &retry_after)) {
     return too_many("too many requests from this address; slow down");
@@ -297,15 +299,16 @@ void ApiGateway::Dispatch(const std::shared_ptr<Exchange>& exchange) {
   if (route.required) {
     const std::string_view authorization = request.Header("authorization");
     constexpr std::string_view kBearer = "Bearer ";
-    if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer) {
+    if (authorization.size() <= kBearer.size() ||
+        authorization.substr(0, kBearer.size()) != kBearer) {
       throw auth::AuthError(auth::AuthError::Kind::kUnauthorized, "unauthorized",
                             "a valid access token is required (Authorization: Bearer ...)");
     }
     context.principal = auth_.Authenticate(authorization.substr(kBearer.size()));
     if (!auth::Satisfies(context.principal->roles, *route.required)) {
-      throw ApiError(403, "forbidden",
-                     "this route needs the " + std::string(auth::RoleName(*route.required)) +
-                         " role");
+      throw ApiError(
+          403, "forbidden",
+          "this route needs the " + std::string(auth::RoleName(*route.required)) + " role");
     }
     if (!user_limiter_.Allow(context.principal->user_id, now, &retry_after)) {
       return too_many("too many requests for this account; slow down");
@@ -329,8 +332,8 @@ void ApiGateway::Dispatch(const std::shared_ptr<Exchange>& exchange) {
 
   if (route.execution == Execution::kInline) return Run(exchange);
   if (!workers_.TrySubmit([this, exchange] { Run(exchange); })) {
-    exchange->respond(ErrorResponse(*exchange, 503, "busy", "the server is busy; retry shortly",
-                                    {}, {{"Retry-After", "1"}}));
+    exchange->respond(ErrorResponse(*exchange, 503, "busy", "the server is busy; retry shortly", {},
+                                    {{"Retry-After", "1"}}));
   }
 }
 
@@ -349,7 +352,8 @@ void ApiGateway::Run(const std::shared_ptr<Exchange>& exchange) {
   } catch (const auth::AuthError& e) {
     std::vector<std::pair<std::string, std::string>> extra;
     if (e.kind() == auth::AuthError::Kind::kLocked) {
-      extra.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, e.retry_after_seconds)));
+      extra.emplace_back("Retry-After",
+                         std::to_string(std::max<int64_t>(1, e.retry_after_seconds)));
     }
     if (e.kind() == auth::AuthError::Kind::kUnauthorized) {
       extra.emplace_back("WWW-Authenticate", "Bearer");

@@ -54,16 +54,19 @@ void AddAuthRoutes(RouteTable& table, auth::AuthService& auth) {
       .summary = "Create a viewer account; a verification link is emailed. The answer is the same "
                  "whether or not the address already has an account.",
       .tag = "auth",
-      .body = {email, Text("password", "8+ characters with upper, lower, digit and symbol, or a "
-                                       "16+ character passphrase"),
+      .body = {email,
+               Text("password",
+                    "8+ characters with upper, lower, digit and symbol, or a "
+                    "16+ character passphrase"),
                Text("name", "display name", 200)},
       .throttle = Throttle::kCredentials,
       .responses = {202},
       .handler =
           [&auth](RequestContext& c) {
             auth.Register(Str(c, "email"), Str(c, "password"), Str(c, "name"), c.origin());
-            return Message(202, "if the address can be registered, a verification link is on "
-                                "its way");
+            return Message(202,
+                           "if the address can be registered, a verification link is on "
+                           "its way");
           },
   });
   table.Add(Route{
@@ -88,7 +91,8 @@ void AddAuthRoutes(RouteTable& table, auth::AuthService& auth) {
       .throttle = Throttle::kCredentials,
       .handler =
           [&auth](RequestContext& c) {
-            return RouteResponse{.body = SignedInJson(auth.Refresh(Str(c, "refresh_token"), c.origin()))};
+            return RouteResponse{
+                .body = SignedInJson(auth.Refresh(Str(c, "refresh_token"), c.origin()))};
           },
   });
   table.Add(Route{
@@ -168,7 +172,10 @@ void AddAuthRoutes(RouteTable& table, auth::AuthService& auth) {
       .tag = "auth",
       .required = Role::kViewer,
       .execution = Execution::kInline,
-      .handler = [&auth](RequestContext& c) { return RouteResponse{.body = UserJson(auth.Me(*c.principal))}; },
+      .handler =
+          [&auth](RequestContext& c) {
+            return RouteResponse{.body = UserJson(auth.Me(*c.principal))};
+          },
   });
 }
 

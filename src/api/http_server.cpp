@@ -118,10 +118,9 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     parser_->body_limit(state_.options.max_body_bytes);
     beast::get_lowest_layer(stream_).expires_after(
         std::chrono::seconds(state_.options.read_timeout_seconds));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = this->shared_from_this()](beast::error_code ec, size_t) {
-                       self->OnRead(ec);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(beast::error_code ec) {
@@ -158,13 +157,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     in_flight_ = true;
     // Stop the read timer: the handler may take longer than a read may.
     beast::get_lowest_layer(stream_).expires_never();
-    state_.handler->Handle(std::move(request),
-                           [self = this->shared_from_this()](HttpResponse response) {
-                             net::post(self->stream_.get_executor(),
-                                       [self, response = std::move(response)]() mutable {
-                                         self->Write(std::move(response));
-                                       });
-                           });
+    state_.handler->Handle(
+        std::move(request), [self = this->shared_from_this()](HttpResponse response) {
+          net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+            self->Write(std::move(response));
+          });
+        });
   }
 
   void Refuse(unsigned status, std::string_view code, std::string_view message) {
@@ -292,28 +290,29 @@ class HttpServer::Impl {
   }
 
   void Accept() {
-    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-      if (ec) {
-        if (!acceptor_.is_open()) return;  // shutting down
-        // EMFILE and friends: keep serving the connections we have.
-        core::log::Warn("http_accept_failed", {{"error", ec.message()}});
-      } else if (state_.draining) {
-        return;
-      } else {
-        socket.set_option(tcp::no_delay(true), ec);
-        if (tls_) {
-          std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
-              beast::ssl_stream<beast::tcp_stream>(std::move(socket), ssl_context_), state_,
-              registry_, true)
-              ->Start();
-        } else {
-          std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)), state_,
-                                                       registry_, false)
-              ->Start();
-        }
-      }
-      Accept();
-    });
+    acceptor_.async_accept(
+        net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+          if (ec) {
+            if (!acceptor_.is_open()) return;  // shutting down
+            // EMFILE and friends: keep serving the connections we have.
+            core::log::Warn("http_accept_failed", {{"error", ec.message()}});
+          } else if (state_.draining) {
+            return;
+          } else {
+            socket.set_option(tcp::no_delay(true), ec);
+            if (tls_) {
+              std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+                  beast::ssl_stream<beast::tcp_stream>(std::move(socket), ssl_context_), state_,
+                  registry_, true)
+                  ->Start();
+            } else {
+              std::make_shared<Session<beast::tcp_stream>>(beast::tcp_stream(std::move(socket)),
+                                                           state_, registry_, false)
+                  ->Start();
+            }
+          }
+          Accept();
+        });
   }
 
   // Declared before the io_context: sessions still queued in it are

@@ -41,11 +41,12 @@ class LakeQueryArea {
       }
       // The rows are rendered by the same formatter as `futureim query
       // --format json`, and spliced in as text (no second JSON tree).
-      std::string body = "{\"columns\":" + columns.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-                         ",\"rows\":" + query::FormatAsJson(result) +
-                         ",\"row_count\":" + std::to_string(result.rows.size()) +
-                         ",\"truncated\":" + (result.truncated ? "true" : "false") +
-                         ",\"elapsed_ms\":" + std::to_string(result.elapsed.count() / 1000) + "}";
+      std::string body =
+          "{\"columns\":" + columns.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+          ",\"rows\":" + query::FormatAsJson(result) +
+          ",\"row_count\":" + std::to_string(result.rows.size()) +
+          ",\"truncated\":" + (result.truncated ? "true" : "false") +
+          ",\"elapsed_ms\":" + std::to_string(result.elapsed.count() / 1000) + "}";
       return RouteResponse{.raw_json = std::move(body)};
     } catch (const query::QueryError& e) {
       detail["refused"] = e.what();

@@ -44,7 +44,8 @@ void RateLimiter::Evict(std::chrono::steady_clock::time_point now, const std::st
     if (key != keep) by_age.emplace_back(bucket.updated, key);
   }
   const size_t drop = std::min(by_age.size(), buckets_.size() - max_keys_ + max_keys_ / 10);
-  std::nth_element(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(drop), by_age.end());
+  std::nth_element(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(drop),
+                   by_age.end());
   for (size_t i = 0; i < drop; ++i) buckets_.erase(by_age[i].second);
 }
 

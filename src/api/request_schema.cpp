@@ -38,8 +38,8 @@ void CheckField(const FieldSpec& spec, const nlohmann::json& value) {
       }
       const int64_t number = value.get<int64_t>();
       if (number < spec.min || number > spec.max) {
-        Invalid(spec.name, "must be between " + std::to_string(spec.min) + " and " +
-                               std::to_string(spec.max));
+        Invalid(spec.name,
+                "must be between " + std::to_string(spec.min) + " and " + std::to_string(spec.max));
       }
       break;
     }

@@ -19,8 +19,8 @@ struct FieldSpec {
   FieldType type = FieldType::kString;
   bool required = true;
   std::string description = {};
-  size_t max_length = 1024;          // strings and list items, bytes
-  int64_t min = INT64_MIN;           // integers
+  size_t max_length = 1024;  // strings and list items, bytes
+  int64_t min = INT64_MIN;   // integers
   int64_t max = INT64_MAX;
   std::vector<std::string> allowed = {};  // enumerated strings (and list items)
 };

@@ -105,8 +105,8 @@ nlohmann::json OpenApiDocument(const RouteTable& table, std::string_view version
       nlohmann::json schema = {
           {"type", "object"}, {"properties", properties}, {"additionalProperties", false}};
       if (!required.empty()) schema["required"] = required;
-      operation["requestBody"] = {
-          {"required", true}, {"content", {{"application/json", {{"schema", schema}}}}}};
+      operation["requestBody"] = {{"required", true},
+                                  {"content", {{"application/json", {{"schema", schema}}}}}};
     }
     nlohmann::json responses = nlohmann::json::object();
     for (unsigned status : route.responses) {
@@ -127,16 +127,13 @@ nlohmann::json OpenApiDocument(const RouteTable& table, std::string_view version
   nlohmann::json error_fields = {{"code", {{"type", "string"}}},
                                  {"message", {{"type", "string"}}},
                                  {"field", {{"type", "string"}}}};
-  nlohmann::json error_object = {{"type", "object"},
-                                 {"required", {"code", "message"}},
-                                 {"properties", error_fields}};
-  nlohmann::json error_schema = {{"type", "object"},
-                                 {"required", {"error"}},
-                                 {"properties", {{"error", error_object}}}};
+  nlohmann::json error_object = {
+      {"type", "object"}, {"required", {"code", "message"}}, {"properties", error_fields}};
+  nlohmann::json error_schema = {
+      {"type", "object"}, {"required", {"error"}}, {"properties", {{"error", error_object}}}};
   nlohmann::json error_response = {
       {"description", "an error: {\"error\": {\"code\", \"message\"}}"},
-      {"content",
-       {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
   nlohmann::json components = {
       {"securitySchemes",
        {{"bearer", {{"type", "http"}, {"scheme", "bearer"}, {"bearerFormat", "JWT"}}}}},

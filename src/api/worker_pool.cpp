@@ -9,7 +9,8 @@ namespace futureim::api {
 
 class WorkerPool::Impl {
  public:
-  Impl(int threads, size_t max_queued) : pool_(static_cast<size_t>(threads)), max_queued_(max_queued) {}
+  Impl(int threads, size_t max_queued)
+      : pool_(static_cast<size_t>(threads)), max_queued_(max_queued) {}
 
   bool TrySubmit(std::function<void()> job) {
     if (joined_) return false;

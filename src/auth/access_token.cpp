@@ -40,10 +40,11 @@ std::string AccessTokenCodec::Sign(const AccessTokenClaims& claims) const {
   const nlohmann::json header = {{"alg", kAlgorithm}, {"typ", "JWT"}};
   nlohmann::json roles = nlohmann::json::array();
   for (Role role : claims.roles) roles.push_back(RoleName(role));
-  const nlohmann::json payload = {{"sub", claims.subject},     {"roles", roles},
-                                  {"iat", claims.issued_at},   {"nbf", claims.not_before},
-                                  {"exp", claims.expires_at},  {"jti", claims.token_id}};
-  std::string signing_input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(payload.dump());
+  const nlohmann::json payload = {{"sub", claims.subject},    {"roles", roles},
+                                  {"iat", claims.issued_at},  {"nbf", claims.not_before},
+                                  {"exp", claims.expires_at}, {"jti", claims.token_id}};
+  std::string signing_input =
+      Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(payload.dump());
   const std::string signature = Base64UrlEncode(HmacSha256(key_, signing_input));
   return signing_input + "." + signature;
 }
@@ -62,8 +63,7 @@ AccessTokenClaims AccessTokenCodec::Verify(std::string_view token, int64_t now,
     throw InvalidAccessToken("algorithm is not HS256");
   }
   const auto signature = Base64UrlDecode(token.substr(second + 1));
-  if (!signature ||
-      !ConstantTimeEquals(*signature, HmacSha256(key_, token.substr(0, second)))) {
+  if (!signature || !ConstantTimeEquals(*signature, HmacSha256(key_, token.substr(0, second)))) {
     throw InvalidAccessToken("bad signature");
   }
   const auto payload = DecodeSegment(token.substr(first + 1, second - first - 1), "payload");

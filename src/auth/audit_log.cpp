@@ -122,12 +122,13 @@ AuditVerification AuditLog::Verify() {
     ++result.rows_checked;
     if (record.prev_hash != expected_prev) {
       result.first_bad_id = record.id;
-      result.problem = "its prev_hash does not match the hash of the row before it (a row was "
-                       "deleted, inserted or reordered)";
+      result.problem =
+          "its prev_hash does not match the hash of the row before it (a row was "
+          "deleted, inserted or reordered)";
       return result;
     }
-    if (record.hash != ChainHash(record.prev_hash,
-                                 CanonicalText(record.id, record.at_ms, record.event))) {
+    if (record.hash !=
+        ChainHash(record.prev_hash, CanonicalText(record.id, record.at_ms, record.event))) {
       result.first_bad_id = record.id;
       result.problem = "its content does not match its hash (the row was edited)";
       return result;

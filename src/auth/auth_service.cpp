@@ -1,9 +1,9 @@
 #include "auth/auth_service.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <chrono>
+
+#include <sqlite3.h>
 
 #include "auth/password.h"
 #include "auth/token_codec.h"
@@ -37,8 +37,9 @@ class ImmediateTransaction {
 };
 
 UserSummary Summarize(const User& user) {
-  return UserSummary{user.id,       user.email,    user.name,       user.roles,
-                     user.email_verified, user.disabled, user.created_at, user.updated_at};
+  return UserSummary{user.id,         user.email,          user.name,
+                     user.roles,      user.email_verified, user.disabled,
+                     user.created_at, user.updated_at};
 }
 
 AuthError InvalidCredentials() {
@@ -52,7 +53,9 @@ AuthError InvalidRefreshToken() {
 
 // The audit log names accounts by id; for an email that may have no account
 // it stores a hash, so the log itself is not a list of addresses people typed.
-std::string EmailTarget(const std::string& email) { return "email:" + Sha256Hex(email).substr(0, 16); }
+std::string EmailTarget(const std::string& email) {
+  return "email:" + Sha256Hex(email).substr(0, 16);
+}
 
 }  // namespace
 
@@ -77,8 +80,9 @@ std::string AuthService::NormalizeEmail(std::string_view email) {
   const auto end = email.find_last_not_of(" \t");
   std::string normalized(begin == std::string_view::npos ? std::string_view{}
                                                          : email.substr(begin, end - begin + 1));
-  std::transform(normalized.begin(), normalized.end(), normalized.begin(),
-                 [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); });
+  std::transform(normalized.begin(), normalized.end(), normalized.begin(), [](unsigned char c) {
+    return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c);
+  });
   return normalized;
 }
 
@@ -108,7 +112,8 @@ bool AuthService::IsValidEmail(std::string_view email) {
 
 void AuthService::CheckPasswordRule(const std::string& password, const char* field) const {
   if (auto problem = PasswordProblem(password)) {
-    throw AuthError(Kind::kInvalidInput, "weak_password", std::string(field) + ": " + *problem, field);
+    throw AuthError(Kind::kInvalidInput, "weak_password", std::string(field) + ": " + *problem,
+                    field);
   }
 }
 
@@ -195,7 +200,8 @@ void AuthService::Register(const std::string& raw_email, const std::string& pass
       const int64_t now = NowSeconds();
       User user{NewId(), email, name, hash, {Role::kViewer}, false, false, 0, now, now};
       users_.Insert(user);
-      const std::string token = IssueOneTimeToken(user.id, "verify", settings_.verify_token_seconds);
+      const std::string token =
+          IssueOneTimeToken(user.id, "verify", settings_.verify_token_seconds);
       AppendAudit({user.id, "register", user.id, origin.client_ip, {{"roles", "viewer"}}});
       mail = Mail{email, "FutureIM: verify your email address",
                   "Hello " + name + ",\n\nConfirm your address to activate your account:\n" +
@@ -221,14 +227,20 @@ void AuthService::RecordLoginFailure(const std::string& email, const RequestOrig
   upsert.Step();
   const int64_t failures = upsert.GetInt(0);
   upsert.Reset();
-  AppendAudit({"", "login_failed", user_id.empty() ? EmailTarget(email) : user_id, origin.client_ip,
+  AppendAudit({"",
+               "login_failed",
+               user_id.empty() ? EmailTarget(email) : user_id,
+               origin.client_ip,
                {{"failures", failures}}});
   if (failures >= settings_.max_failed_logins) {
-    auto lock = db_.Prepare(
-        "UPDATE login_attempts SET locked_until = ?, failures = 0 WHERE email = ?");
+    auto lock =
+        db_.Prepare("UPDATE login_attempts SET locked_until = ?, failures = 0 WHERE email = ?");
     lock.Bind(1, now + settings_.lockout_seconds).Bind(2, email);
     lock.Step();
-    AppendAudit({"", "lockout", user_id.empty() ? EmailTarget(email) : user_id, origin.client_ip,
+    AppendAudit({"",
+                 "lockout",
+                 user_id.empty() ? EmailTarget(email) : user_id,
+                 origin.client_ip,
                  {{"seconds", settings_.lockout_seconds}}});
   }
 }
@@ -242,8 +254,7 @@ SignedIn AuthService::Login(const std::string& raw_email, const std::string& pas
     auto attempts = db_.Prepare("SELECT locked_until FROM login_attempts WHERE email = ?");
     attempts.Bind(1, email);
     if (attempts.Step() && attempts.GetInt(0) > NowSeconds()) {
-      AuthError error(Kind::kLocked, "account_locked",
-                      "too many failed sign-ins: try again later");
+      AuthError error(Kind::kLocked, "account_locked", "too many failed sign-ins: try again later");
       error.retry_after_seconds = attempts.GetInt(0) - NowSeconds();
       AppendAudit({"", "login_locked", EmailTarget(email), origin.client_ip, {}});
       throw error;
@@ -267,7 +278,8 @@ SignedIn AuthService::Login(const std::string& raw_email, const std::string& pas
     throw AuthError(Kind::kForbidden, "account_disabled", "this account is disabled");
   }
   if (settings_.require_verified_email && !user->email_verified) {
-    AppendAudit({user->id, "login_refused", user->id, origin.client_ip, {{"reason", "unverified"}}});
+    AppendAudit(
+        {user->id, "login_refused", user->id, origin.client_ip, {{"reason", "unverified"}}});
     transaction.Commit();
     throw AuthError(Kind::kForbidden, "email_not_verified",
                     "verify your email address first (see the link we sent)");
@@ -368,7 +380,10 @@ void AuthService::ForgotPassword(const std::string& raw_email, const RequestOrig
                       " min. If you did not ask for it, ignore this message; your password is "
                       "unchanged. This message is automated."};
     } else {
-      AppendAudit({"", "password_reset_requested", EmailTarget(email), origin.client_ip,
+      AppendAudit({"",
+                   "password_reset_requested",
+                   EmailTarget(email),
+                   origin.client_ip,
                    {{"account", false}}});
     }
     transaction.Commit();
@@ -478,14 +493,20 @@ UserSummary AuthService::UpdateUser(const Principal& admin, const std::string& u
     }
     const nlohmann::json before = JoinRoles(user->roles);
     users_.SetRoles(user_id, *change.roles, now);
-    AppendAudit({admin.user_id, "role_change", user_id, origin.client_ip,
+    AppendAudit({admin.user_id,
+                 "role_change",
+                 user_id,
+                 origin.client_ip,
                  {{"from", before}, {"to", JoinRoles(*change.roles)}}});
   }
   if (change.disabled && *change.disabled != user->disabled) {
     users_.SetDisabled(user_id, *change.disabled, now);
     if (*change.disabled) RevokeAllRefreshTokens(user_id);
-    AppendAudit({admin.user_id, *change.disabled ? "user_disabled" : "user_enabled", user_id,
-                 origin.client_ip, {}});
+    AppendAudit({admin.user_id,
+                 *change.disabled ? "user_disabled" : "user_enabled",
+                 user_id,
+                 origin.client_ip,
+                 {}});
   }
   // Checked after the change, inside the transaction: it rolls back.
   if (users_.CountActiveAdmins() == 0) {
@@ -509,7 +530,10 @@ void AuthService::DeleteUser(const Principal& admin, const std::string& user_id,
   if (users_.CountActiveAdmins() == 0) {
     throw AuthError(Kind::kConflict, "last_admin", "this would leave no enabled admin");
   }
-  AppendAudit({admin.user_id, "user_delete", user_id, origin.client_ip,
+  AppendAudit({admin.user_id,
+               "user_delete",
+               user_id,
+               origin.client_ip,
                {{"email_hash", EmailTarget(user->email)}}});
   transaction.Commit();
 }

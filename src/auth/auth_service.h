@@ -24,7 +24,10 @@ class AuthError : public std::runtime_error {
  public:
   enum class Kind { kInvalidInput, kUnauthorized, kForbidden, kNotFound, kConflict, kLocked };
   AuthError(Kind kind, std::string code, const std::string& message, std::string field = {})
-      : std::runtime_error(message), kind_(kind), code_(std::move(code)), field_(std::move(field)) {}
+      : std::runtime_error(message),
+        kind_(kind),
+        code_(std::move(code)),
+        field_(std::move(field)) {}
   Kind kind() const { return kind_; }
   const std::string& code() const { return code_; }
   const std::string& field() const { return field_; }

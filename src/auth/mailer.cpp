@@ -1,13 +1,13 @@
 #include "auth/mailer.h"
 
-#include <curl/curl.h>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+
+#include <curl/curl.h>
+#include <fcntl.h>
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "core/error.h"
 
@@ -20,18 +20,16 @@ void OutboxFileMailer::Send(const Mail& mail) {
   const auto at = std::chrono::duration_cast<std::chrono::seconds>(
                       std::chrono::system_clock::now().time_since_epoch())
                       .count();
-  const nlohmann::json line = {{"at", at},
-                               {"from", from_},
-                               {"to", mail.to},
-                               {"subject", mail.subject},
-                               {"body", mail.body}};
+  const nlohmann::json line = {
+      {"at", at}, {"from", from_}, {"to", mail.to}, {"subject", mail.subject}, {"body", mail.body}};
   const std::string text =
       line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
   std::lock_guard lock(mutex_);
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path());
   // O_APPEND: one write() per mail, so concurrent processes never interleave lines.
   const int fd = ::open(file_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) throw core::Error("cannot open mail outbox " + file_.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw core::Error("cannot open mail outbox " + file_.string() + ": " + std::strerror(errno));
   const ssize_t written = ::write(fd, text.data(), text.size());
   ::close(fd);
   if (written != static_cast<ssize_t>(text.size())) {

@@ -1,8 +1,8 @@
 #include "auth/password.h"
 
-#include <sodium.h>
-
 #include <stdexcept>
+
+#include <sodium.h>
 
 #include "auth/token_codec.h"
 

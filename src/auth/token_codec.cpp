@@ -1,9 +1,9 @@
 #include "auth/token_codec.h"
 
-#include <sodium.h>
-
 #include <stdexcept>
 #include <vector>
+
+#include <sodium.h>
 
 namespace futureim::auth {
 namespace {

@@ -85,8 +85,7 @@ void UserStore::SetDisabled(const std::string& id, bool disabled, int64_t now) {
 }
 
 void UserStore::MarkEmailVerified(const std::string& id, int64_t now) {
-  auto statement =
-      db_.Prepare("UPDATE users SET email_verified = 1, updated_at = ? WHERE id = ?");
+  auto statement = db_.Prepare("UPDATE users SET email_verified = 1, updated_at = ? WHERE id = ?");
   statement.Bind(1, now).Bind(2, id);
   statement.Step();
 }

@@ -44,7 +44,8 @@ InstalledAuth::InstalledAuth(CommandContext& context)
   const auto secrets = context.secrets();
   std::string key = secrets.Require("auth.jwt_key");
   if (key.size() < 32) {
-    throw core::Error("auth.jwt_key must have at least 32 characters (futureim init generates one)");
+    throw core::Error(
+        "auth.jwt_key must have at least 32 characters (futureim init generates one)");
   }
   mailer_ = MailerFromConfig(config, secrets);
   service_ = std::make_unique<auth::AuthService>(metadata_.database(),

@@ -37,7 +37,8 @@ std::pair<std::string, uint16_t> ParseListen(const std::string& listen) {
   const char* begin = colon == std::string::npos ? nullptr : listen.data() + colon + 1;
   const char* end = listen.data() + listen.size();
   if (host.empty() || !begin || std::from_chars(begin, end, port).ptr != end || port > 65535) {
-    throw core::Error("server.listen: expected HOST:PORT (e.g. 127.0.0.1:8080), got '" + listen + "'");
+    throw core::Error("server.listen: expected HOST:PORT (e.g. 127.0.0.1:8080), got '" + listen +
+                      "'");
   }
   return {host, static_cast<uint16_t>(port)};
 }
@@ -91,22 +92,23 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
                       {config.GetInt("query.max_rows"), config.GetInt("query.timeout_seconds")});
 
   api::ApiGateway gateway(routes, installed.service(), GatewayOptionsFromConfig(config));
-  const std::string listen = options.listen.empty() ? config.GetString("server.listen") : options.listen;
+  const std::string listen =
+      options.listen.empty() ? config.GetString("server.listen") : options.listen;
   api::HttpServer server(ServerOptions(config, listen), gateway);
   server.Start();
   const std::string host = ParseListen(listen).first;
   const std::string url = std::string(server.tls() ? "https" : "http") + "://" +
                           (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
                           std::to_string(server.port());
-  std::cout << "futureim serve: API at " << url << " (" << routes.routes().size()
-            << " routes, " << url << "/openapi.json); SIGTERM or Ctrl-C stops" << std::endl;
+  std::cout << "futureim serve: API at " << url << " (" << routes.routes().size() << " routes, "
+            << url << "/openapi.json); SIGTERM or Ctrl-C stops" << std::endl;
   core::log::Info("serve_started", {{"url", url}, {"parts", {"api"}}});
 
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
   core::log::Info("serve_stopping", {});
-  server.Shutdown();       // stop accepting; requests in flight finish
-  gateway.JoinWorkers();   // jobs still on the pool answer into the stopped server
+  server.Shutdown();      // stop accepting; requests in flight finish
+  gateway.JoinWorkers();  // jobs still on the pool answer into the stopped server
   core::log::Info("serve_stopped", {});
   std::cout << "futureim serve: stopped" << std::endl;
   return kExitOk;

@@ -4,13 +4,6 @@
 // of the real server on 127.0.0.1: it sends exactly the bytes it is given
 // (so tests can send malformed requests) and parses one response.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -18,10 +11,17 @@
 #include <stdexcept>
 #include <string>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace futureim::testing {
 
 struct HttpReply {
-  int status = 0;  // 0: no response (connection closed or timed out)
+  int status = 0;                              // 0: no response (connection closed or timed out)
   std::map<std::string, std::string> headers;  // lower-case names
   std::string body;
 };
@@ -71,8 +71,8 @@ class HttpConnection {
     reply.status = std::stoi(status_line.substr(9, 3));
     while (line_end != std::string::npos && line_end < head.size()) {
       const size_t next = head.find("\r\n", line_end + 2);
-      const std::string line =
-          head.substr(line_end + 2, (next == std::string::npos ? head.size() : next) - line_end - 2);
+      const std::string line = head.substr(
+          line_end + 2, (next == std::string::npos ? head.size() : next) - line_end - 2);
       const size_t colon = line.find(':');
       if (colon != std::string::npos) {
         std::string name = line.substr(0, colon);
@@ -117,11 +117,12 @@ class HttpConnection {
 };
 
 // One request on a fresh connection.
-inline HttpReply HttpRequestOnce(uint16_t port, const std::string& method, const std::string& target,
-                                 const std::string& body = {},
+inline HttpReply HttpRequestOnce(uint16_t port, const std::string& method,
+                                 const std::string& target, const std::string& body = {},
                                  const std::map<std::string, std::string>& headers = {}) {
   HttpConnection connection(port);
-  std::string request = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  std::string request =
+      method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
   for (const auto& [name, value] : headers) request += name + ": " + value + "\r\n";
   if (!body.empty() || method == "POST" || method == "PATCH") {
     if (!headers.count("Content-Type")) request += "Content-Type: application/json\r\n";

@@ -3,9 +3,6 @@
 // The real `futureim serve` on 127.0.0.1 (any free port), in a fresh
 // installation made by the real `futureim init`.
 
-#include <signal.h>
-#include <sys/wait.h>
-
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -16,6 +13,8 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include "support/http_client.h"
 #include "support/subprocess.h"

@@ -66,7 +66,9 @@ class ApiServerTest : public ::testing::Test {
     return JsonOf(reply);
   }
 
-  static std::string AdminToken() { return Login(testing::kAdminEmail, testing::kAdminPassword)["access_token"]; }
+  static std::string AdminToken() {
+    return Login(testing::kAdminEmail, testing::kAdminPassword)["access_token"];
+  }
 
   // Registers, verifies and signs in a new viewer.
   static json NewUser(const std::string& email, const std::string& password = "Us3r-password!") {
@@ -95,8 +97,10 @@ class ApiServerTest : public ::testing::Test {
   static std::string SignWithInstallationKey(const json& header, const json& payload) {
     std::ifstream in(server_->workdir() / "futureim.keys");
     const auto keys = json::parse(in);
-    const std::string key = keys.contains("secrets") ? keys["secrets"]["auth.jwt_key"] : keys["auth.jwt_key"];
-    const std::string input = auth::Base64UrlEncode(header.dump()) + "." + auth::Base64UrlEncode(payload.dump());
+    const std::string key =
+        keys.contains("secrets") ? keys["secrets"]["auth.jwt_key"] : keys["auth.jwt_key"];
+    const std::string input =
+        auth::Base64UrlEncode(header.dump()) + "." + auth::Base64UrlEncode(payload.dump());
     return input + "." + auth::Base64UrlEncode(auth::HmacSha256(key, input));
   }
 
@@ -110,7 +114,8 @@ TEST_F(ApiServerTest, HealthCarriesSecurityHeadersAndRequestIds) {
   EXPECT_EQ(reply.headers["x-request-id"], "trace-123");
   EXPECT_EQ(reply.headers["x-content-type-options"], "nosniff");
   EXPECT_EQ(reply.headers["x-frame-options"], "DENY");
-  EXPECT_NE(reply.headers["content-security-policy"].find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(reply.headers["content-security-policy"].find("frame-ancestors 'none'"),
+            std::string::npos);
   EXPECT_EQ(reply.headers["referrer-policy"], "no-referrer");
   EXPECT_EQ(reply.headers.count("strict-transport-security"), 0u);  // plain HTTP
   EXPECT_EQ(reply.headers.count("access-control-allow-origin"), 0u);
@@ -149,11 +154,13 @@ TEST_F(ApiServerTest, OpenApiListsExactlyTheServedRoutes) {
 }
 
 TEST_F(ApiServerTest, RegisterVerifyLoginMeRefreshLogout) {
-  auto reply = Call("POST", "/auth/register",
-                    {{"email", "Alice@Example.com"}, {"password", "Al1ce-password!"}, {"name", "Alice"}});
+  auto reply =
+      Call("POST", "/auth/register",
+           {{"email", "Alice@Example.com"}, {"password", "Al1ce-password!"}, {"name", "Alice"}});
   ASSERT_EQ(reply.status, 202) << reply.body;
   // Not verified yet: the right password is refused with a clear code.
-  ExpectError(Call("POST", "/auth/login", {{"email", "alice@example.com"}, {"password", "Al1ce-password!"}}),
+  ExpectError(Call("POST", "/auth/login",
+                   {{"email", "alice@example.com"}, {"password", "Al1ce-password!"}}),
               403, "email_not_verified");
   reply = Call("POST", "/auth/verify", {{"token", server_->LastMailedToken("/verify")}});
   ASSERT_EQ(reply.status, 200) << reply.body;
@@ -186,7 +193,8 @@ TEST_F(ApiServerTest, RegisterVerifyLoginMeRefreshLogout) {
 
 TEST_F(ApiServerTest, RegisterAnswersTheSameForAnExistingEmail) {
   NewUser("bob@example.com");
-  const json body = {{"email", "bob@example.com"}, {"password", "B0b-other-pass!"}, {"name", "Bob"}};
+  const json body = {
+      {"email", "bob@example.com"}, {"password", "B0b-other-pass!"}, {"name", "Bob"}};
   const auto existing = Call("POST", "/auth/register", body);
   auto fresh_body = body;
   fresh_body["email"] = "bob2@example.com";
@@ -206,30 +214,40 @@ TEST_F(ApiServerTest, RegisterAnswersTheSameForAnExistingEmail) {
 TEST_F(ApiServerTest, ValidationErrorsNameTheField) {
   ExpectError(Call("POST", "/auth/register", {{"password", "Al1ce-password!"}, {"name", "A"}}), 400,
               "invalid_request", "email");
-  ExpectError(Call("POST", "/auth/register", {{"email", 42}, {"password", "x"}, {"name", "A"}}), 400,
-              "invalid_request", "email");
-  ExpectError(Call("POST", "/auth/register", {{"email", "not-an-email"}, {"password", "Al1ce-password!"}, {"name", "A"}}),
+  ExpectError(Call("POST", "/auth/register", {{"email", 42}, {"password", "x"}, {"name", "A"}}),
+              400, "invalid_request", "email");
+  ExpectError(Call("POST", "/auth/register",
+                   {{"email", "not-an-email"}, {"password", "Al1ce-password!"}, {"name", "A"}}),
               400, "invalid_email", "email");
-  ExpectError(Call("POST", "/auth/register", {{"email", "weak@example.com"}, {"password", "short"}, {"name", "A"}}),
+  ExpectError(Call("POST", "/auth/register",
+                   {{"email", "weak@example.com"}, {"password", "short"}, {"name", "A"}}),
               400, "weak_password", "password");
-  ExpectError(Call("POST", "/auth/login", {{"email", "a@b.co"}, {"password", "x"}, {"admin", true}}), 400,
-              "invalid_request", "admin");
+  ExpectError(
+      Call("POST", "/auth/login", {{"email", "a@b.co"}, {"password", "x"}, {"admin", true}}), 400,
+      "invalid_request", "admin");
   ExpectError(Call("POST", "/auth/login", {{"email", "a@b.co"}, {"password", json::array()}}), 400,
               "invalid_request", "password");
   auto bad_json = testing::HttpRequestOnce(server_->port(), "POST", "/auth/login", "{\"email\": ");
   ExpectError(bad_json, 400, "invalid_json");
   auto not_object = testing::HttpRequestOnce(server_->port(), "POST", "/auth/login", "[1,2]");
   ExpectError(not_object, 400, "invalid_request");
-  auto wrong_type = testing::HttpRequestOnce(server_->port(), "POST", "/auth/login", "email=a",
-                                             {{"Content-Type", "application/x-www-form-urlencoded"}});
+  auto wrong_type =
+      testing::HttpRequestOnce(server_->port(), "POST", "/auth/login", "email=a",
+                               {{"Content-Type", "application/x-www-form-urlencoded"}});
   ExpectError(wrong_type, 415, "unsupported_media_type");
   const auto admin = AdminToken();
-  ExpectError(Call("GET", "/admin/audit-log?limit=abc", nullptr, admin), 400, "invalid_request", "limit");
-  ExpectError(Call("GET", "/admin/audit-log?limit=5000", nullptr, admin), 400, "invalid_request", "limit");
-  ExpectError(Call("GET", "/admin/audit-log?since=yesterday", nullptr, admin), 400, "invalid_request", "since");
-  ExpectError(Call("GET", "/admin/audit-log?colour=red", nullptr, admin), 400, "invalid_request", "colour");
-  ExpectError(Call("PATCH", "/admin/users/x", {{"roles", {"superuser"}}}, admin), 400, "invalid_request", "roles");
-  ExpectError(Call("PATCH", "/admin/users/x", {{"disabled", "yes"}}, admin), 400, "invalid_request", "disabled");
+  ExpectError(Call("GET", "/admin/audit-log?limit=abc", nullptr, admin), 400, "invalid_request",
+              "limit");
+  ExpectError(Call("GET", "/admin/audit-log?limit=5000", nullptr, admin), 400, "invalid_request",
+              "limit");
+  ExpectError(Call("GET", "/admin/audit-log?since=yesterday", nullptr, admin), 400,
+              "invalid_request", "since");
+  ExpectError(Call("GET", "/admin/audit-log?colour=red", nullptr, admin), 400, "invalid_request",
+              "colour");
+  ExpectError(Call("PATCH", "/admin/users/x", {{"roles", {"superuser"}}}, admin), 400,
+              "invalid_request", "roles");
+  ExpectError(Call("PATCH", "/admin/users/x", {{"disabled", "yes"}}, admin), 400, "invalid_request",
+              "disabled");
 }
 
 TEST_F(ApiServerTest, RefusesMissingForgedNoneAlgAndExpiredTokens) {
@@ -238,11 +256,14 @@ TEST_F(ApiServerTest, RefusesMissingForgedNoneAlgAndExpiredTokens) {
   ExpectError(Call("GET", "/auth/me"), 401, "unauthorized");
   EXPECT_EQ(Call("GET", "/auth/me").headers["www-authenticate"], "Bearer");
   ExpectError(Call("GET", "/auth/me", nullptr, "garbage"), 401, "unauthorized");
-  ExpectError(Call("GET", "/auth/me", nullptr, {}, {{"Authorization", "Basic YTpi"}}), 401, "unauthorized");
+  ExpectError(Call("GET", "/auth/me", nullptr, {}, {{"Authorization", "Basic YTpi"}}), 401,
+              "unauthorized");
 
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
-  const json good = {{"sub", sub}, {"roles", {"admin"}}, {"iat", now}, {"nbf", now}, {"exp", now + 600}, {"jti", "t"}};
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  const json good = {{"sub", sub}, {"roles", {"admin"}}, {"iat", now},
+                     {"nbf", now}, {"exp", now + 600},   {"jti", "t"}};
   // Control: the installation key with the right algorithm is accepted, and
   // the roles come from the database, not the token (viewer, not admin).
   const auto control = SignWithInstallationKey({{"alg", "HS256"}, {"typ", "JWT"}}, good);
@@ -252,22 +273,28 @@ TEST_F(ApiServerTest, RefusesMissingForgedNoneAlgAndExpiredTokens) {
   const std::string none = auth::Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." +
                            auth::Base64UrlEncode(good.dump()) + ".";
   ExpectError(Call("GET", "/auth/me", nullptr, none), 401, "unauthorized");
-  ExpectError(Call("GET", "/auth/me", nullptr, SignWithInstallationKey({{"alg", "HS512"}}, good)), 401, "unauthorized");
+  ExpectError(Call("GET", "/auth/me", nullptr, SignWithInstallationKey({{"alg", "HS512"}}, good)),
+              401, "unauthorized");
   auto expired = good;
   expired["iat"] = now - 2000;
   expired["nbf"] = now - 2000;
   expired["exp"] = now - 1000;
-  ExpectError(Call("GET", "/auth/me", nullptr, SignWithInstallationKey({{"alg", "HS256"}}, expired)), 401, "unauthorized");
+  ExpectError(
+      Call("GET", "/auth/me", nullptr, SignWithInstallationKey({{"alg", "HS256"}}, expired)), 401,
+      "unauthorized");
   auto future = good;
   future["nbf"] = now + 1000;
-  ExpectError(Call("GET", "/auth/me", nullptr, SignWithInstallationKey({{"alg", "HS256"}}, future)), 401, "unauthorized");
+  ExpectError(Call("GET", "/auth/me", nullptr, SignWithInstallationKey({{"alg", "HS256"}}, future)),
+              401, "unauthorized");
   // A token for a user that does not exist.
   auto ghost = good;
   ghost["sub"] = "no-such-user";
-  ExpectError(Call("GET", "/auth/me", nullptr, SignWithInstallationKey({{"alg", "HS256"}}, ghost)), 401, "unauthorized");
+  ExpectError(Call("GET", "/auth/me", nullptr, SignWithInstallationKey({{"alg", "HS256"}}, ghost)),
+              401, "unauthorized");
   // Signed with another key.
   std::string forged = control;
-  forged.replace(forged.rfind('.') + 1, std::string::npos, auth::Base64UrlEncode(std::string(32, 'x')));
+  forged.replace(forged.rfind('.') + 1, std::string::npos,
+                 auth::Base64UrlEncode(std::string(32, 'x')));
   ExpectError(Call("GET", "/auth/me", nullptr, forged), 401, "unauthorized");
 }
 
@@ -277,7 +304,8 @@ TEST_F(ApiServerTest, RolesGuardAdminRoutesAndAdminsManageUsers) {
   const std::string viewer_id = viewer["user"]["id"];
   ExpectError(Call("GET", "/admin/users", nullptr, viewer_token), 403, "forbidden");
   ExpectError(Call("GET", "/admin/audit-log", nullptr, viewer_token), 403, "forbidden");
-  ExpectError(Call("PATCH", "/admin/users/" + viewer_id, {{"roles", {"admin"}}}, viewer_token), 403, "forbidden");
+  ExpectError(Call("PATCH", "/admin/users/" + viewer_id, {{"roles", {"admin"}}}, viewer_token), 403,
+              "forbidden");
   ExpectError(Call("DELETE", "/admin/users/" + viewer_id, nullptr, viewer_token), 403, "forbidden");
   ExpectError(Call("GET", "/admin/users"), 401, "unauthorized");
 
@@ -295,8 +323,10 @@ TEST_F(ApiServerTest, RolesGuardAdminRoutesAndAdminsManageUsers) {
   reply = Call("PATCH", "/admin/users/" + viewer_id, {{"roles", {"analyst"}}}, admin);
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(JsonOf(reply)["roles"], json::array({"analyst"}));
-  ExpectError(Call("PATCH", "/admin/users/no-such-id", {{"disabled", true}}, admin), 404, "not_found");
-  ExpectError(Call("PATCH", "/admin/users/" + viewer_id, json::object(), admin), 400, "invalid_request", "roles");
+  ExpectError(Call("PATCH", "/admin/users/no-such-id", {{"disabled", true}}, admin), 404,
+              "not_found");
+  ExpectError(Call("PATCH", "/admin/users/" + viewer_id, json::object(), admin), 400,
+              "invalid_request", "roles");
 
   // Disabling signs the account out and keeps it out.
   const auto fresh = Login("dave@example.com", "Us3r-password!");
@@ -304,13 +334,16 @@ TEST_F(ApiServerTest, RolesGuardAdminRoutesAndAdminsManageUsers) {
   reply = Call("PATCH", "/admin/users/" + viewer_id, {{"disabled", true}}, admin);
   ASSERT_EQ(reply.status, 200) << reply.body;
   ExpectError(Call("GET", "/auth/me", nullptr, fresh["access_token"]), 401, "unauthorized");
-  ExpectError(Call("POST", "/auth/refresh", {{"refresh_token", fresh["refresh_token"]}}), 401, "invalid_refresh_token");
-  ExpectError(Call("POST", "/auth/login", {{"email", "dave@example.com"}, {"password", "Us3r-password!"}}), 403,
-              "account_disabled");
+  ExpectError(Call("POST", "/auth/refresh", {{"refresh_token", fresh["refresh_token"]}}), 401,
+              "invalid_refresh_token");
+  ExpectError(
+      Call("POST", "/auth/login", {{"email", "dave@example.com"}, {"password", "Us3r-password!"}}),
+      403, "account_disabled");
 
   // The last admin cannot demote or delete themselves.
   const std::string admin_id = JsonOf(Call("GET", "/auth/me", nullptr, admin))["id"];
-  ExpectError(Call("PATCH", "/admin/users/" + admin_id, {{"roles", {"viewer"}}}, admin), 409, "last_admin");
+  ExpectError(Call("PATCH", "/admin/users/" + admin_id, {{"roles", {"viewer"}}}, admin), 409,
+              "last_admin");
   ExpectError(Call("DELETE", "/admin/users/" + admin_id, nullptr, admin), 409, "self_delete");
 
   reply = Call("DELETE", "/admin/users/" + viewer_id, nullptr, admin);
@@ -329,7 +362,8 @@ TEST_F(ApiServerTest, RefreshTokenReuseRevokesTheWholeFamily) {
   // ...so the legitimate holder's newer token is dead too.
   ExpectError(Call("POST", "/auth/refresh", {{"refresh_token", second["refresh_token"]}}), 401,
               "invalid_refresh_token");
-  const auto audit = JsonOf(Call("GET", "/admin/audit-log?action=refresh_reuse", nullptr, AdminToken()));
+  const auto audit =
+      JsonOf(Call("GET", "/admin/audit-log?action=refresh_reuse", nullptr, AdminToken()));
   ASSERT_GE(audit["entries"].size(), 1u);
   EXPECT_EQ(audit["entries"][0]["actor"], first["user"]["id"]);
 }
@@ -339,11 +373,13 @@ TEST_F(ApiServerTest, ResetTokensAreSingleUseAndExpire) {
   ASSERT_EQ(Call("POST", "/auth/forgot-password", {{"email", "frank@example.com"}}).status, 202);
   const auto token = server_->LastMailedToken("/reset-password");
   ASSERT_FALSE(token.empty());
-  ExpectError(Call("POST", "/auth/reset-password", {{"token", token}, {"new_password", "weak"}}), 400,
-              "weak_password", "new_password");
-  auto reply = Call("POST", "/auth/reset-password", {{"token", token}, {"new_password", "Fr4nk-new-pass!"}});
+  ExpectError(Call("POST", "/auth/reset-password", {{"token", token}, {"new_password", "weak"}}),
+              400, "weak_password", "new_password");
+  auto reply =
+      Call("POST", "/auth/reset-password", {{"token", token}, {"new_password", "Fr4nk-new-pass!"}});
   ASSERT_EQ(reply.status, 200) << reply.body;
-  ExpectError(Call("POST", "/auth/reset-password", {{"token", token}, {"new_password", "Fr4nk-again-pass!"}}),
+  ExpectError(Call("POST", "/auth/reset-password",
+                   {{"token", token}, {"new_password", "Fr4nk-again-pass!"}}),
               400, "invalid_token", "token");
   Login("frank@example.com", "Fr4nk-new-pass!");
 
@@ -351,24 +387,28 @@ TEST_F(ApiServerTest, ResetTokensAreSingleUseAndExpire) {
   const auto late = server_->LastMailedToken("/reset-password");
   ASSERT_NE(late, token);
   std::this_thread::sleep_for(std::chrono::milliseconds(3100));  // auth.reset_token_seconds = 2
-  ExpectError(Call("POST", "/auth/reset-password", {{"token", late}, {"new_password", "Fr4nk-late-pass!"}}),
-              400, "invalid_token", "token");
+  ExpectError(
+      Call("POST", "/auth/reset-password", {{"token", late}, {"new_password", "Fr4nk-late-pass!"}}),
+      400, "invalid_token", "token");
 }
 
 TEST_F(ApiServerTest, LockoutAfterFailuresAndItsExpiry) {
   NewUser("gina@example.com");
   for (int i = 0; i < 3; ++i) {
-    ExpectError(Call("POST", "/auth/login", {{"email", "gina@example.com"}, {"password", "Wrong-pass1!"}}), 401,
-                "invalid_credentials");
+    ExpectError(
+        Call("POST", "/auth/login", {{"email", "gina@example.com"}, {"password", "Wrong-pass1!"}}),
+        401, "invalid_credentials");
   }
-  auto locked = Call("POST", "/auth/login", {{"email", "gina@example.com"}, {"password", "Us3r-password!"}});
+  auto locked =
+      Call("POST", "/auth/login", {{"email", "gina@example.com"}, {"password", "Us3r-password!"}});
   ExpectError(locked, 429, "account_locked");
   EXPECT_FALSE(locked.headers["retry-after"].empty());
   // An address without an account locks the same way (no enumeration).
   for (int i = 0; i < 3; ++i) {
     Call("POST", "/auth/login", {{"email", "ghost@example.com"}, {"password", "Wrong-pass1!"}});
   }
-  ExpectError(Call("POST", "/auth/login", {{"email", "ghost@example.com"}, {"password", "x"}}), 429, "account_locked");
+  ExpectError(Call("POST", "/auth/login", {{"email", "ghost@example.com"}, {"password", "x"}}), 429,
+              "account_locked");
   std::this_thread::sleep_for(std::chrono::milliseconds(3100));  // auth.lockout_seconds = 2
   Login("gina@example.com", "Us3r-password!");
   const auto audit = JsonOf(Call("GET", "/admin/audit-log?action=lockout", nullptr, AdminToken()));
@@ -379,13 +419,16 @@ TEST_F(ApiServerTest, ChangePasswordRevokesOtherSessions) {
   const auto user = NewUser("hank@example.com");
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   ExpectError(Call("POST", "/auth/change-password",
-                   {{"current_password", "Wrong-pass1!"}, {"new_password", "H4nk-new-pass!"}}, user["access_token"]),
+                   {{"current_password", "Wrong-pass1!"}, {"new_password", "H4nk-new-pass!"}},
+                   user["access_token"]),
               400, "wrong_password", "current_password");
   auto reply = Call("POST", "/auth/change-password",
-                    {{"current_password", "Us3r-password!"}, {"new_password", "H4nk-new-pass!"}}, user["access_token"]);
+                    {{"current_password", "Us3r-password!"}, {"new_password", "H4nk-new-pass!"}},
+                    user["access_token"]);
   ASSERT_EQ(reply.status, 200) << reply.body;
   ExpectError(Call("GET", "/auth/me", nullptr, user["access_token"]), 401, "unauthorized");
-  ExpectError(Call("POST", "/auth/refresh", {{"refresh_token", user["refresh_token"]}}), 401, "invalid_refresh_token");
+  ExpectError(Call("POST", "/auth/refresh", {{"refresh_token", user["refresh_token"]}}), 401,
+              "invalid_refresh_token");
   Login("hank@example.com", "H4nk-new-pass!");
 }
 
@@ -395,8 +438,10 @@ TEST_F(ApiServerTest, AuditLogFiltersPaginatesAndVerifyDetectsAnEditedRow) {
   auto page = JsonOf(Call("GET", "/admin/audit-log?limit=2", nullptr, admin));
   ASSERT_EQ(page["entries"].size(), 2u);
   ASSERT_TRUE(page["next_before"].is_number());
-  const auto next = JsonOf(Call("GET", "/admin/audit-log?limit=2&before=" + std::to_string(page["next_before"].get<int64_t>()),
-                                nullptr, admin));
+  const auto next = JsonOf(
+      Call("GET",
+           "/admin/audit-log?limit=2&before=" + std::to_string(page["next_before"].get<int64_t>()),
+           nullptr, admin));
   ASSERT_EQ(next["entries"].size(), 2u);
   EXPECT_LT(next["entries"][0]["id"].get<int64_t>(), page["entries"][1]["id"].get<int64_t>());
   const auto logins = JsonOf(Call("GET", "/admin/audit-log?action=login", nullptr, admin));
@@ -407,8 +452,12 @@ TEST_F(ApiServerTest, AuditLogFiltersPaginatesAndVerifyDetectsAnEditedRow) {
   for (const auto& entry : by_actor["entries"]) {
     EXPECT_EQ(entry["actor"], actor);
   }
-  EXPECT_TRUE(JsonOf(Call("GET", "/admin/audit-log?since=2999-01-01T00:00:00Z", nullptr, admin))["entries"].empty());
-  EXPECT_FALSE(JsonOf(Call("GET", "/admin/audit-log?until=2999-01-01T00:00:00Z", nullptr, admin))["entries"].empty());
+  EXPECT_TRUE(
+      JsonOf(Call("GET", "/admin/audit-log?since=2999-01-01T00:00:00Z", nullptr, admin))["entries"]
+          .empty());
+  EXPECT_FALSE(
+      JsonOf(Call("GET", "/admin/audit-log?until=2999-01-01T00:00:00Z", nullptr, admin))["entries"]
+          .empty());
 
   const std::vector<std::string> verify = {testing::FutureimBinary(), "audit", "verify"};
   auto intact = testing::RunProcess(verify, server_->env());
@@ -432,7 +481,10 @@ TEST_F(ApiServerTest, QueryNeedsAnalystAndGoesThroughTheReadOnlyGuard) {
   ExpectError(Call("POST", "/query", sql, user["access_token"]), 403, "forbidden");
   ExpectError(Call("POST", "/query", sql), 401, "unauthorized");
   const auto admin = AdminToken();
-  ASSERT_EQ(Call("PATCH", "/admin/users/" + user["user"]["id"].get<std::string>(), {{"roles", {"analyst"}}}, admin).status, 200);
+  ASSERT_EQ(Call("PATCH", "/admin/users/" + user["user"]["id"].get<std::string>(),
+                 {{"roles", {"analyst"}}}, admin)
+                .status,
+            200);
   const std::string analyst = Login("jack@example.com", "Us3r-password!")["access_token"];
 
   auto reply = Call("POST", "/query", sql, analyst);
@@ -448,12 +500,14 @@ TEST_F(ApiServerTest, QueryNeedsAnalystAndGoesThroughTheReadOnlyGuard) {
   EXPECT_EQ(result["row_count"], 3);
   EXPECT_EQ(result["truncated"], true);
 
-  ExpectError(Call("POST", "/query", {{"sql", "DROP TABLE raw.orders"}}, analyst), 400, "query_rejected", "sql");
-  ExpectError(Call("POST", "/query", {{"sql", "SELECT * FROM read_csv('/etc/passwd')"}}, analyst), 400,
+  ExpectError(Call("POST", "/query", {{"sql", "DROP TABLE raw.orders"}}, analyst), 400,
               "query_rejected", "sql");
+  ExpectError(Call("POST", "/query", {{"sql", "SELECT * FROM read_csv('/etc/passwd')"}}, analyst),
+              400, "query_rejected", "sql");
   ExpectError(Call("POST", "/query", {{"sql", "SELEKT 1"}}, analyst), 400, "invalid_query", "sql");
   ExpectError(Call("POST", "/query", json::object(), analyst), 400, "invalid_request", "sql");
-  ExpectError(Call("POST", "/query", {{"sql", "SELECT 1"}, {"max_rows", 0}}, analyst), 400, "invalid_request", "max_rows");
+  ExpectError(Call("POST", "/query", {{"sql", "SELECT 1"}, {"max_rows", 0}}, analyst), 400,
+              "invalid_request", "max_rows");
   const auto audit = JsonOf(Call("GET", "/admin/audit-log?action=query", nullptr, admin));
   ASSERT_GE(audit["entries"].size(), 2u);
   EXPECT_EQ(audit["entries"][0]["detail"]["rows"], 3);
@@ -480,7 +534,9 @@ TEST_F(ApiServerTest, KeepAliveAndSizeLimits) {
   }
   // Body over 1 MiB: 413, then the connection is closed.
   testing::HttpConnection big(server_->port());
-  big.Send("POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n");
+  big.Send(
+      "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+      "2000000\r\n\r\n");
   big.Send(std::string(100000, 'a'));
   auto reply = big.Read();
   ExpectError(reply, 413, "payload_too_large");
@@ -505,7 +561,8 @@ TEST_F(ApiServerTest, SlowClientsAreCutOff) {
 }
 
 TEST(ApiServerLifecycleTest, PerIpRateLimitAndGracefulShutdown) {
-  ApiServerProcess server(std::map<std::string, std::string>{{"FUTUREIM_SERVER_RATE_LIMIT_IP_PER_MINUTE", "60"}});
+  ApiServerProcess server(
+      std::map<std::string, std::string>{{"FUTUREIM_SERVER_RATE_LIMIT_IP_PER_MINUTE", "60"}});
   int ok = 0, limited = 0;
   std::string retry_after;
   for (int i = 0; i < 15; ++i) {
@@ -525,8 +582,10 @@ TEST(ApiServerLifecycleTest, PerIpRateLimitAndGracefulShutdown) {
   testing::HttpConnection in_flight(server.port());
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // a token back
   const std::string login = R"({"email":"a@example.com","password":"Wrong-pass1!"})";
-  in_flight.Send("POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 "Content-Length: " + std::to_string(login.size()) + "\r\n\r\n" + login);
+  in_flight.Send(
+      "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(login.size()) + "\r\n\r\n" + login);
   std::this_thread::sleep_for(std::chrono::milliseconds(10));
   std::thread stopper([&] { EXPECT_EQ(server.Stop(), 0); });
   const auto reply = in_flight.Read();

@@ -35,24 +35,40 @@ class HostileRequests {
       case 0:  // random bytes as JSON
         return {Request("POST", "/auth/login", RandomBytes(1 + Next(300))), false};
       case 1:  // truncated JSON
-        return {Request("POST", "/auth/register",
-                        std::string(R"({"email":"a@b.co","password":"x","name":")").substr(0, Next(40))),
-                false};
+        return {
+            Request(
+                "POST", "/auth/register",
+                std::string(R"({"email":"a@b.co","password":"x","name":")").substr(0, Next(40))),
+            false};
       case 2:  // deeply nested JSON
         return {Request("POST", "/auth/login", std::string(1 + Next(100000), '[')), false};
       case 3:  // invalid UTF-8 inside JSON strings and in paths
-        return {Request("POST", "/auth/forgot-password", "{\"email\":\"\xff\xfe\xc0\xaf\"}"), false};
+        return {Request("POST", "/auth/forgot-password", "{\"email\":\"\xff\xfe\xc0\xaf\"}"),
+                false};
       case 4: {  // path traversal and odd targets
-        static const std::string kTargets[] = {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
-                                         "/static/..%2f..%2fetc%2fpasswd", "/%c0%ae%c0%ae/etc/passwd",
-                                         "/health/../admin/users", "//etc/passwd", "*", "http://x/",
-                                         "/a%00b", "/%ff%fe", "/auth/me?x=%zz", "/?" + std::string(2000, '&')};
+        static const std::string kTargets[] = {"/../../etc/passwd",
+                                               "/%2e%2e/%2e%2e/etc/passwd",
+                                               "/static/..%2f..%2fetc%2fpasswd",
+                                               "/%c0%ae%c0%ae/etc/passwd",
+                                               "/health/../admin/users",
+                                               "//etc/passwd",
+                                               "*",
+                                               "http://x/",
+                                               "/a%00b",
+                                               "/%ff%fe",
+                                               "/auth/me?x=%zz",
+                                               "/?" + std::string(2000, '&')};
         return {Request("GET", kTargets[Next(12)], ""), false};
       }
       case 5: {  // forged, none-alg, expired and garbage tokens
         static const std::string kTokens[] = {
-            "e30.e30.", auth::Base64UrlEncode(R"({"alg":"none"})") + "." + auth::Base64UrlEncode(R"({"sub":"x","exp":1})") + ".",
-            "a.b.c", std::string(5000, 'A'), "..", auth::NewOpaqueToken() + "." + auth::NewOpaqueToken() + "." + auth::NewOpaqueToken()};
+            "e30.e30.",
+            auth::Base64UrlEncode(R"({"alg":"none"})") + "." +
+                auth::Base64UrlEncode(R"({"sub":"x","exp":1})") + ".",
+            "a.b.c",
+            std::string(5000, 'A'),
+            "..",
+            auth::NewOpaqueToken() + "." + auth::NewOpaqueToken() + "." + auth::NewOpaqueToken()};
         return {Request(Next(2) ? "GET" : "DELETE", Next(2) ? "/auth/me" : "/admin/users/x", "",
                         "Authorization: Bearer " + kTokens[Next(6)] + "\r\n"),
                 false};
@@ -63,7 +79,10 @@ class HostileRequests {
                 true};
       case 7: {  // HTTP-level garbage
         static const char* kLines[] = {
-            "GET / HTTP/9.9\r\n\r\n", "\r\n\r\n", "GET\r\n\r\n", "G E T / HTTP/1.1\r\n\r\n",
+            "GET / HTTP/9.9\r\n\r\n",
+            "\r\n\r\n",
+            "GET\r\n\r\n",
+            "G E T / HTTP/1.1\r\n\r\n",
             "GET /health HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
             "POST /auth/login HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nabcdef",
             "POST /auth/login HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
@@ -72,20 +91,30 @@ class HostileRequests {
         return {kLines[Next(9)], false};
       }
       case 8:  // wrong types and unknown fields
-        return {Request("POST", "/auth/login", R"({"email":[1,2],"password":{"a":1},"x":)" + std::to_string(Next(1000)) + "}"),
-                false};
+        return {
+            Request("POST", "/auth/login",
+                    R"({"email":[1,2],"password":{"a":1},"x":)" + std::to_string(Next(1000)) + "}"),
+            false};
       case 9:  // huge numbers and odd literals
         return {Request("POST", "/auth/refresh", R"({"refresh_token":1e999999})"), false};
       case 10:  // oversized header (431) or declared body (413)
-        return Next(2) ? std::pair{"GET /health HTTP/1.1\r\nX: " + std::string(17000, 'x') + "\r\n\r\n", false}
-                       : std::pair{std::string("POST /auth/login HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n{"), false};
+        return Next(2)
+                   ? std::pair{"GET /health HTTP/1.1\r\nX: " + std::string(17000, 'x') + "\r\n\r\n",
+                               false}
+                   : std::pair{
+                         std::string(
+                             "POST /auth/login HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n{"),
+                         false};
       default:  // invalid UTF-8 in a query parameter
-        return {Request("GET", "/admin/audit-log?action=%ff%c0", "", "Authorization: Bearer x\r\n"), false};
+        return {Request("GET", "/admin/audit-log?action=%ff%c0", "", "Authorization: Bearer x\r\n"),
+                false};
     }
   }
 
  private:
-  uint32_t Next(uint32_t bound) { return std::uniform_int_distribution<uint32_t>(0, bound - 1)(random_); }
+  uint32_t Next(uint32_t bound) {
+    return std::uniform_int_distribution<uint32_t>(0, bound - 1)(random_);
+  }
   std::string RandomBytes(size_t n) {
     std::string bytes(n, '\0');
     for (auto& c : bytes) c = static_cast<char>(Next(256));
@@ -95,10 +124,10 @@ class HostileRequests {
 };
 
 TEST(ApiRobustnessTest, TenThousandHostileRequestsNeverCrashOr5xx) {
-  ApiServerProcess server(std::map<std::string, std::string>{
-      {"FUTUREIM_SERVER_RATE_LIMIT_IP_PER_MINUTE", "100000000"},
-      {"FUTUREIM_AUTH_LOGIN_IP_PER_MINUTE", "1000000"},
-      {"FUTUREIM_SERVER_READ_TIMEOUT_SECONDS", "2"}});
+  ApiServerProcess server(
+      std::map<std::string, std::string>{{"FUTUREIM_SERVER_RATE_LIMIT_IP_PER_MINUTE", "100000000"},
+                                         {"FUTUREIM_AUTH_LOGIN_IP_PER_MINUTE", "1000000"},
+                                         {"FUTUREIM_SERVER_READ_TIMEOUT_SECONDS", "2"}});
   const long rss_before = server.ResidentKib();
   HostileRequests hostile(20261124);
   constexpr int kRequests = 10'200;
@@ -113,12 +142,14 @@ TEST(ApiRobustnessTest, TenThousandHostileRequestsNeverCrashOr5xx) {
     if (reply.status == 0) continue;  // closed without an answer (e.g. after a bare CRLF)
     ++answered;
     ++statuses[reply.status];
-    ASSERT_LT(reply.status, 500) << "request " << i << ": " << bytes.substr(0, 200) << " -> " << reply.body;
+    ASSERT_LT(reply.status, 500) << "request " << i << ": " << bytes.substr(0, 200) << " -> "
+                                 << reply.body;
     if (i % 1000 == 0) {
       ASSERT_TRUE(server.Running()) << server.Log();
     }
   }
-  for (const auto& [status, count] : statuses) std::cout << "status " << status << ": " << count << "\n";
+  for (const auto& [status, count] : statuses)
+    std::cout << "status " << status << ": " << count << "\n";
   EXPECT_GT(answered, kRequests * 3 / 4);
   ASSERT_TRUE(server.Running()) << server.Log();
   EXPECT_EQ(server.Call("GET", "/health").status, 200);

@@ -11,7 +11,8 @@ const std::vector<FieldSpec> kFields = {
     FieldSpec{.name = "email", .max_length = 10},
     FieldSpec{.name = "count", .type = FieldType::kInteger, .required = false, .min = 1, .max = 5},
     FieldSpec{.name = "flag", .type = FieldType::kBoolean, .required = false},
-    FieldSpec{.name = "roles", .type = FieldType::kStringList, .required = false, .allowed = {"a", "b"}},
+    FieldSpec{
+        .name = "roles", .type = FieldType::kStringList, .required = false, .allowed = {"a", "b"}},
 };
 
 std::string FieldAtFault(const nlohmann::json& body) {
@@ -26,7 +27,8 @@ std::string FieldAtFault(const nlohmann::json& body) {
 }
 
 TEST(RequestSchemaTest, NamesTheFieldAtFault) {
-  EXPECT_EQ(FieldAtFault({{"email", "a@b.c"}, {"count", 3}, {"flag", true}, {"roles", {"a"}}}), "(valid)");
+  EXPECT_EQ(FieldAtFault({{"email", "a@b.c"}, {"count", 3}, {"flag", true}, {"roles", {"a"}}}),
+            "(valid)");
   EXPECT_EQ(FieldAtFault(nlohmann::json::object()), "email");
   EXPECT_EQ(FieldAtFault({{"email", 5}}), "email");
   EXPECT_EQ(FieldAtFault({{"email", "far too long an address"}}), "email");

@@ -33,8 +33,8 @@ TEST(RouteTableTest, MatchesLiteralsParametersAndMethods) {
   EXPECT_EQ(match.route, nullptr);
   EXPECT_EQ(match.allowed_methods, (std::vector<std::string>{"PATCH", "DELETE"}));
 
-  for (const char* path : {"/admin/users/", "/admin/users/a/b", "/admin", "", "admin/users",
-                           "/admin/users//"}) {
+  for (const char* path :
+       {"/admin/users/", "/admin/users/a/b", "/admin", "", "admin/users", "/admin/users//"}) {
     match = table.Find("PATCH", path);
     EXPECT_EQ(match.route, nullptr) << path;
   }
@@ -55,7 +55,8 @@ TEST(RouteTableTest, OpenApiListsExactlyTheRoutes) {
   const auto& patch = document["paths"]["/admin/users/{id}"]["patch"];
   EXPECT_EQ(patch["x-required-role"], "admin");
   EXPECT_EQ(patch["parameters"][0]["name"], "id");
-  EXPECT_EQ(patch["requestBody"]["content"]["application/json"]["schema"]["properties"]["disabled"]["type"],
+  EXPECT_EQ(patch["requestBody"]["content"]["application/json"]["schema"]["properties"]["disabled"]
+                 ["type"],
             "boolean");
   EXPECT_TRUE(document["paths"]["/health"]["get"]["security"].empty());
 }

@@ -11,9 +11,7 @@ namespace {
 const std::string kKey(32, 'k');
 constexpr int64_t kNow = 1'800'000'000;
 
-AccessTokenClaims Claims() {
-  return {"user-1", {Role::kAnalyst}, kNow, kNow, kNow + 900, "jti-1"};
-}
+AccessTokenClaims Claims() { return {"user-1", {Role::kAnalyst}, kNow, kNow, kNow + 900, "jti-1"}; }
 
 // A token with any header and payload, signed with `key` (HS256 MAC).
 std::string Forge(const nlohmann::json& header, const nlohmann::json& payload,
@@ -23,7 +21,8 @@ std::string Forge(const nlohmann::json& header, const nlohmann::json& payload,
 }
 
 nlohmann::json Payload() {
-  return {{"sub", "user-1"}, {"roles", {"admin"}}, {"iat", kNow}, {"nbf", kNow}, {"exp", kNow + 60}};
+  return {
+      {"sub", "user-1"}, {"roles", {"admin"}}, {"iat", kNow}, {"nbf", kNow}, {"exp", kNow + 60}};
 }
 
 TEST(AccessTokenTest, RoundTripsEveryClaim) {
@@ -45,8 +44,10 @@ TEST(AccessTokenTest, MatchesAnIndependentHs256Signature) {
   ASSERT_TRUE(key);
   const std::string input =
       "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
-      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ";
-  EXPECT_EQ(Base64UrlEncode(HmacSha256(*key, input)), "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+      "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVl"
+      "fQ";
+  EXPECT_EQ(Base64UrlEncode(HmacSha256(*key, input)),
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
 }
 
 TEST(AccessTokenTest, RefusesExpiredAndNotYetValid) {
@@ -85,7 +86,8 @@ TEST(AccessTokenTest, RefusesBadSignaturesAndMalformedTokens) {
   }
   auto missing_exp = Payload();
   missing_exp.erase("exp");
-  EXPECT_THROW(codec.Verify(Forge({{"alg", "HS256"}}, missing_exp, kKey), kNow), InvalidAccessToken);
+  EXPECT_THROW(codec.Verify(Forge({{"alg", "HS256"}}, missing_exp, kKey), kNow),
+               InvalidAccessToken);
   auto string_exp = Payload();
   string_exp["exp"] = "never";
   EXPECT_THROW(codec.Verify(Forge({{"alg", "HS256"}}, string_exp, kKey), kNow), InvalidAccessToken);

@@ -12,8 +12,11 @@ class AuditLogTest : public ::testing::Test {
  protected:
   AuditLogTest() : db_(metadata::MetadataDb::Open(dir_.path() / "meta.db")), log_(db_.database()) {
     for (int i = 0; i < 5; ++i) {
-      log_.Append({"user-" + std::to_string(i % 2), i % 2 ? "login" : "login_failed", "t",
-                   "127.0.0.1", {{"n", i}}},
+      log_.Append({"user-" + std::to_string(i % 2),
+                   i % 2 ? "login" : "login_failed",
+                   "t",
+                   "127.0.0.1",
+                   {{"n", i}}},
                   1000 + i);
     }
   }
@@ -28,9 +31,9 @@ TEST_F(AuditLogTest, ChainsEachRowToThePrevious) {
   EXPECT_EQ(all.back().prev_hash, "");  // the first row
   for (size_t i = 0; i + 1 < all.size(); ++i) {
     EXPECT_EQ(all[i].prev_hash, all[i + 1].hash);
-    EXPECT_EQ(all[i].hash, AuditLog::ChainHash(all[i].prev_hash,
-                                               AuditLog::CanonicalText(all[i].id, all[i].at_ms,
-                                                                       all[i].event)));
+    EXPECT_EQ(all[i].hash,
+              AuditLog::ChainHash(all[i].prev_hash,
+                                  AuditLog::CanonicalText(all[i].id, all[i].at_ms, all[i].event)));
   }
   const auto verification = log_.Verify();
   EXPECT_EQ(verification.rows_checked, 5);

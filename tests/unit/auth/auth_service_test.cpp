@@ -73,7 +73,8 @@ class AuthServiceTest : public ::testing::Test {
 
 TEST_F(AuthServiceTest, RegisterVerifyLoginAuthenticate) {
   service_.Register("Ann@Example.com", kPassword, "Ann", origin_);
-  EXPECT_EQ(KindOf([&] { service_.Login("ann@example.com", kPassword, origin_); }), Kind::kForbidden);
+  EXPECT_EQ(KindOf([&] { service_.Login("ann@example.com", kPassword, origin_); }),
+            Kind::kForbidden);
   service_.VerifyEmail(LastLinkToken("/verify"), origin_);
   const auto signed_in = service_.Login(" ANN@example.com ", kPassword, origin_);
   const auto principal = service_.Authenticate(signed_in.access_token);
@@ -123,7 +124,8 @@ TEST_F(AuthServiceTest, LocksOutAfterFailuresForKnownAndUnknownEmails) {
   RegisterAndVerify("dan@example.com");
   for (const char* email : {"dan@example.com", "ghost@example.com"}) {
     for (int i = 0; i < 3; ++i) {
-      EXPECT_EQ(KindOf([&] { service_.Login(email, "Wrong-pass1!", origin_); }), Kind::kUnauthorized);
+      EXPECT_EQ(KindOf([&] { service_.Login(email, "Wrong-pass1!", origin_); }),
+                Kind::kUnauthorized);
     }
     EXPECT_EQ(KindOf([&] { service_.Login(email, kPassword, origin_); }), Kind::kLocked) << email;
   }
@@ -137,16 +139,19 @@ TEST_F(AuthServiceTest, PasswordChangeAndDisableRevokeTokens) {
   Advance(2);
   service_.ChangePassword(principal, kPassword, "Chang3d-pass!", origin_);
   EXPECT_EQ(KindOf([&] { service_.Authenticate(signed_in.access_token); }), Kind::kUnauthorized);
-  EXPECT_EQ(KindOf([&] { service_.Refresh(signed_in.refresh_token, origin_); }), Kind::kUnauthorized);
+  EXPECT_EQ(KindOf([&] { service_.Refresh(signed_in.refresh_token, origin_); }),
+            Kind::kUnauthorized);
 }
 
 TEST_F(AuthServiceTest, FirstAdminAndLastAdminProtection) {
   EXPECT_TRUE(service_.CreateFirstAdmin("root@localhost", kPassword, "Root"));
   EXPECT_FALSE(service_.CreateFirstAdmin("other@localhost", kPassword, "Other"));
-  const auto admin = service_.Authenticate(service_.Login("root@localhost", kPassword, origin_).access_token);
+  const auto admin =
+      service_.Authenticate(service_.Login("root@localhost", kPassword, origin_).access_token);
   UserChange demote;
   demote.roles = std::vector<Role>{Role::kViewer};
-  EXPECT_EQ(KindOf([&] { service_.UpdateUser(admin, admin.user_id, demote, origin_); }), Kind::kConflict);
+  EXPECT_EQ(KindOf([&] { service_.UpdateUser(admin, admin.user_id, demote, origin_); }),
+            Kind::kConflict);
   EXPECT_EQ(KindOf([&] { service_.DeleteUser(admin, admin.user_id, origin_); }), Kind::kConflict);
   const auto users = service_.ListUsers();
   ASSERT_EQ(users.size(), 1u);

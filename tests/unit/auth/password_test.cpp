@@ -7,11 +7,11 @@ namespace {
 
 TEST(PasswordTest, RuleNeedsMixedClassesOrALongPassphrase) {
   EXPECT_EQ(PasswordProblem("Abcdef1!"), std::nullopt);
-  EXPECT_NE(PasswordProblem("Abcde1!"), std::nullopt);     // 7 characters
-  EXPECT_NE(PasswordProblem("abcdefg1!"), std::nullopt);   // no upper case
-  EXPECT_NE(PasswordProblem("ABCDEFG1!"), std::nullopt);   // no lower case
-  EXPECT_NE(PasswordProblem("Abcdefgh!"), std::nullopt);   // no digit
-  EXPECT_NE(PasswordProblem("Abcdefgh1"), std::nullopt);   // no symbol
+  EXPECT_NE(PasswordProblem("Abcde1!"), std::nullopt);                // 7 characters
+  EXPECT_NE(PasswordProblem("abcdefg1!"), std::nullopt);              // no upper case
+  EXPECT_NE(PasswordProblem("ABCDEFG1!"), std::nullopt);              // no lower case
+  EXPECT_NE(PasswordProblem("Abcdefgh!"), std::nullopt);              // no digit
+  EXPECT_NE(PasswordProblem("Abcdefgh1"), std::nullopt);              // no symbol
   EXPECT_EQ(PasswordProblem("correct horse battery"), std::nullopt);  // passphrase
   EXPECT_NE(PasswordProblem("fifteen chars!!"), std::nullopt);        // 15: too short for one
   // Length counts characters, not bytes: 16 two-byte letters pass, 8 do not.
