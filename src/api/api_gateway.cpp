@@ -223,19 +223,32 @@ void ApiGateway::Handle(HttpRequest request, std::function<void(HttpResponse)> r
   exchange->respond = std::move(respond);
   try {
     Dispatch(exchange);
+  } catch (...) {
+    exchange->respond(CurrentErrorResponse(*exchange));
+  }
+}
+
+HttpResponse ApiGateway::CurrentErrorResponse(const Exchange& exchange) {
+  try {
+    throw;
   } catch (const ApiError& e) {
-    exchange->respond(ErrorResponse(*exchange, e.status(), e.code(), e.what(), e.field()));
+    return ErrorResponse(exchange, e.status(), e.code(), e.what(), e.field());
   } catch (const auth::AuthError& e) {
     std::vector<std::pair<std::string, std::string>> extra;
+    if (e.kind() == auth::AuthError::Kind::kLocked) {
+      extra.emplace_back("Retry-After",
+                         std::to_string(std::max<int64_t>(1, e.retry_after_seconds)));
+    }
     if (e.kind() == auth::AuthError::Kind::kUnauthorized) {
       extra.emplace_back("WWW-Authenticate", "Bearer");
     }
-    exchange->respond(ErrorResponse(*exchange, StatusOf(e), e.code(), e.what(), e.field(), extra));
+    return ErrorResponse(exchange, StatusOf(e), e.code(), e.what(), e.field(), extra);
   } catch (const std::exception& e) {
+    // Internal messages go to the log only; the client gets the request id.
     core::log::Error("http_request_failed",
-                     {{"request_id", exchange->request_id}, {"error", e.what()}});
-    exchange->respond(ErrorResponse(*exchange, 500, "internal_error",
-                                    "the server could not complete the request"));
+                     {{"request_id", exchange.request_id}, {"error", e.what()}});
+    return ErrorResponse(exchange, 500, "internal_error",
+                         "the server could not complete the request");
   }
 }
 
@@ -347,24 +360,8 @@ void ApiGateway::Run(const std::shared_ptr<Exchange>& exchange) {
       body = Dump(result.body);
     }
     exchange->respond(Finish(*exchange, result.status, std::move(body), std::move(result.headers)));
-  } catch (const ApiError& e) {
-    exchange->respond(ErrorResponse(*exchange, e.status(), e.code(), e.what(), e.field()));
-  } catch (const auth::AuthError& e) {
-    std::vector<std::pair<std::string, std::string>> extra;
-    if (e.kind() == auth::AuthError::Kind::kLocked) {
-      extra.emplace_back("Retry-After",
-                         std::to_string(std::max<int64_t>(1, e.retry_after_seconds)));
-    }
-    if (e.kind() == auth::AuthError::Kind::kUnauthorized) {
-      extra.emplace_back("WWW-Authenticate", "Bearer");
-    }
-    exchange->respond(ErrorResponse(*exchange, StatusOf(e), e.code(), e.what(), e.field(), extra));
-  } catch (const std::exception& e) {
-    // Internal messages go to the log only; the client gets the request id.
-    core::log::Error("http_request_failed",
-                     {{"request_id", exchange->request_id}, {"error", e.what()}});
-    exchange->respond(ErrorResponse(*exchange, 500, "internal_error",
-                                    "the server could not complete the request"));
+  } catch (...) {
+    exchange->respond(CurrentErrorResponse(*exchange));
   }
 }
 

@@ -50,6 +50,8 @@ class ApiGateway : public RequestHandler {
                              std::string_view message, std::string_view field = {},
                              std::vector<std::pair<std::string, std::string>> extra = {});
   std::string AllowedOrigin(const HttpRequest& request) const;
+  // The error answer for the exception being handled (call inside catch).
+  HttpResponse CurrentErrorResponse(const Exchange& exchange);
 
   const RouteTable& routes_;
   auth::AuthService& auth_;
