@@ -106,10 +106,10 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
 
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 
-  core::log::Info("serve_stopping", {});
+  core::log::Info("serve_stopping");
   server.Shutdown();      // stop accepting; requests in flight finish
   gateway.JoinWorkers();  // jobs still on the pool answer into the stopped server
-  core::log::Info("serve_stopped", {});
+  core::log::Info("serve_stopped");
   std::cout << "futureim serve: stopped" << std::endl;
   return kExitOk;
 }

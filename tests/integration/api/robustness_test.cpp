@@ -155,7 +155,15 @@ TEST(ApiRobustnessTest, TenThousandHostileRequestsNeverCrashOr5xx) {
   EXPECT_EQ(server.Call("GET", "/health").status, 200);
   const long rss_after = server.ResidentKib();
   std::cout << "server RSS: " << rss_before << " KiB before, " << rss_after << " KiB after\n";
-  EXPECT_LT(rss_after - rss_before, 256 * 1024) << "memory grew by more than 256 MiB";
+  // The server binary is built like this test. Under AddressSanitizer freed
+  // memory sits in a 256 MiB quarantine and every heap byte has shadow bytes,
+  // so only a loose bound means anything there (measured: +430 MiB).
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr long kMaxGrowthKib = 768 * 1024;
+#else
+  constexpr long kMaxGrowthKib = 64 * 1024;  // measured: +6.5 MiB
+#endif
+  EXPECT_LT(rss_after - rss_before, kMaxGrowthKib) << "server memory grew too much";
   EXPECT_EQ(server.Stop(), 0) << server.Log();
 }
 
