@@ -20,7 +20,13 @@ export FUTUREIM_SOURCE_PORT="$MARIADB_PORT"
 export FUTUREIM_SOURCE_USER="$MARIADB_REPL_USER"
 export FUTUREIM_SOURCE_DATABASE="$MARIADB_DATABASE"
 export FUTUREIM_SOURCE_PASSWORD="$MARIADB_REPL_PASSWORD"
-"$futureim" init
+# The first admin's password: made once per demo folder and kept beside it
+# (mode 0600), so a re-run can still sign in.
+if [[ ! -s "$demo/admin-password" ]]; then
+  (umask 077 && openssl rand -base64 18 | tr -d '\n' >"$demo/admin-password")
+fi
+admin_email="admin@localhost"
+FUTUREIM_ADMIN_PASSWORD="$(cat "$demo/admin-password")" "$futureim" init --admin-email "$admin_email"
 
 echo "== source check (binlog settings, grants, TLS, tables) =="
 "$futureim" check-source
@@ -70,8 +76,43 @@ echo "== DDL so Trino reads the lake in place (first lines) =="
 echo "== status =="
 "$futureim" status
 
+echo "== audit log: verify the hash chain =="
+"$futureim" audit verify
+
+echo "== serve: the API in the background =="
+# A server left by an earlier demo run is stopped first (by its recorded pid).
+if [[ -s "$demo/serve.pid" ]] && kill -0 "$(cat "$demo/serve.pid")" 2>/dev/null; then
+  kill -TERM "$(cat "$demo/serve.pid")"
+  while kill -0 "$(cat "$demo/serve.pid")" 2>/dev/null; do sleep 0.1; done
+fi
+listen="127.0.0.1:${FUTUREIM_DEMO_PORT:-8080}"
+nohup "$futureim" serve --listen "$listen" >"$demo/serve.log" 2>&1 &
+echo $! >"$demo/serve.pid"
+url=""
+for _ in $(seq 1 100); do
+  url="$(sed -n 's/.*API at \(http[^ ]*\).*/\1/p' "$demo/serve.log" | head -n1)"
+  [[ -n "$url" ]] && break
+  kill -0 "$(cat "$demo/serve.pid")" 2>/dev/null || { cat "$demo/serve.log"; exit 1; }
+  sleep 0.1
+done
+[[ -n "$url" ]] || { echo "futureim serve did not start"; cat "$demo/serve.log"; exit 1; }
+echo "API at $url"
+login="$(curl -sS -X POST "$url/auth/login" -H 'Content-Type: application/json' \
+  --data "{\"email\":\"$admin_email\",\"password\":\"$(cat "$demo/admin-password")\"}")"
+token="$(printf '%s' "$login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')"
+echo "-- GET /auth/me"
+curl -sS "$url/auth/me" -H "Authorization: Bearer $token"
+echo
+echo "-- POST /query (orders by status, over the lake)"
+curl -sS -X POST "$url/query" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  --data '{"sql":"SELECT order_status, count(*) AS orders FROM raw_current.orders GROUP BY 1 ORDER BY 2 DESC","max_rows":10}'
+echo
+
 cat <<EOT
 
+The API is running: $url  (routes: $url/openapi.json; pid $(cat "$demo/serve.pid"), log $demo/serve.log)
+First login:        $admin_email  /  $(cat "$demo/admin-password")
+Stop the API with:  kill $(cat "$demo/serve.pid")
 The demo's source database is running (pid $MARIADB_PID, port $MARIADB_PORT).
-Stop it with:   scripts/mariadb-private.sh stop $demo/mariadb
+Stop it with:       scripts/mariadb-private.sh stop $demo/mariadb
 EOT

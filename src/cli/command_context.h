@@ -61,6 +61,8 @@ void AddQueryCommand(CLI::App& app, CommandContext& context);
 void AddCatalogCommands(CLI::App& app, CommandContext& context);
 void AddLakeCommand(CLI::App& app, CommandContext& context);
 void AddPipelineCommand(CLI::App& app, CommandContext& context);
+void AddServeCommand(CLI::App& app, CommandContext& context);
+void AddAuditCommand(CLI::App& app, CommandContext& context);
 // Commands whose capability has not landed yet: they exist so `--help` shows
 // the whole product, and say so plainly instead of printing fake output.
 void AddUnavailableCommands(CLI::App& app, CommandContext& context);

@@ -4,10 +4,13 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "auth/token_codec.h"
+#include "cli/auth_from_config.h"
 #include "cli/command_context.h"
 #include "core/error.h"
 #include "metadata/metadata_db.h"
@@ -36,7 +39,32 @@ void Report(bool created, const std::string& what, const std::filesystem::path& 
   std::cout << (created ? "created  " : "present  ") << what << "  " << path.string() << "\n";
 }
 
-int RunInit(CommandContext& context) {
+struct InitOptions {
+  std::string admin_email = "admin@localhost";
+};
+
+// The first admin account, so the API can be used at all. Its password comes
+// from FUTUREIM_ADMIN_PASSWORD, or is generated and shown exactly once (only
+// its Argon2id hash is kept).
+void CreateFirstAdmin(CommandContext& context, const InitOptions& options) {
+  InstalledAuth installed(context);
+  const auto from_env = context.env().Get("FUTUREIM_ADMIN_PASSWORD");
+  const std::string password =
+      from_env && !from_env->empty() ? *from_env : auth::NewOpaqueToken(18);
+  if (!installed.service().CreateFirstAdmin(options.admin_email, password, "Administrator")) {
+    std::cout << "present  admin      (an enabled admin account exists)\n";
+    return;
+  }
+  std::cout << "created  admin      " << auth::AuthService::NormalizeEmail(options.admin_email);
+  if (from_env && !from_env->empty()) {
+    std::cout << "  (password from FUTUREIM_ADMIN_PASSWORD)\n";
+  } else {
+    std::cout << "\n         password   " << password
+              << "   (shown once: store it now, or reset it with forgot-password)\n";
+  }
+}
+
+int RunInit(CommandContext& context, const InitOptions& options) {
   const auto& workdir = context.workdir();
   std::filesystem::create_directories(workdir.root);
   Report(WriteNewFile(workdir.config_file, core::Config::DefaultFileText()), "config   ",
@@ -61,6 +89,7 @@ int RunInit(CommandContext& context) {
     metadata.SetFact("installation.created_at", std::to_string(::time(nullptr)));
   }
   Report(created, "metadata ", metadata_file);
+  CreateFirstAdmin(context, options);
   return kExitOk;
 }
 
@@ -71,7 +100,15 @@ void AddInitCommand(CLI::App& app, CommandContext& context) {
       "init",
       "Create the installation folder: config file, key store (mode 0600, fresh keys), lake "
       "tiers and metadata database. Safe to run again: existing files are kept.");
-  command->callback([&context] { context.run = [&context] { return RunInit(context); }; });
+  auto options = std::make_shared<InitOptions>();
+  command
+      ->add_option("--admin-email", options->admin_email,
+                   "Email of the first admin account (created when no admin exists; password "
+                   "from $FUTUREIM_ADMIN_PASSWORD, else generated and printed once)")
+      ->capture_default_str();
+  command->callback([&context, options] {
+    context.run = [&context, options] { return RunInit(context, *options); };
+  });
 }
 
 }  // namespace futureim::cli

@@ -38,6 +38,8 @@ int Run(int argc, char** argv) {
   cli::AddCatalogCommands(app, context);
   cli::AddLakeCommand(app, context);
   cli::AddPipelineCommand(app, context);
+  cli::AddServeCommand(app, context);
+  cli::AddAuditCommand(app, context);
   cli::AddUnavailableCommands(app, context);
 
   try {

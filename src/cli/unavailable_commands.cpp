@@ -17,8 +17,6 @@ struct PendingCommand {
 
 constexpr std::array kPending = {
     PendingCommand{"systems", "Run one analytics system"},
-    PendingCommand{"serve", "HTTP API, dashboard, replication and scheduler in one process"},
-    PendingCommand{"audit", "Verify the audit log's hash chain"},
 };
 
 }  // namespace

@@ -9,7 +9,7 @@ namespace futureim::metadata {
 namespace {
 
 // Append-only: never edit a migration once released; add a new one.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     // 1: facts about the installation (created_at, product version...).
     R"sql(
       CREATE TABLE installation_facts (
@@ -17,6 +17,72 @@ constexpr std::array<std::string_view, 1> kMigrations = {
         value      TEXT NOT NULL,
         updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
       );
+    )sql",
+    // 2: users and their credentials, and the hash-chained audit log
+    // (src/auth). Times are unix seconds (audit rows: milliseconds). Tokens
+    // are stored only as SHA-256 hashes, so a copy of this file lets nobody
+    // sign in, reset a password or refresh a session.
+    R"sql(
+      CREATE TABLE users (
+        id                 TEXT PRIMARY KEY,
+        email              TEXT NOT NULL UNIQUE,  -- lower-cased
+        name               TEXT NOT NULL,
+        password_hash      TEXT NOT NULL,         -- Argon2id, libsodium string format
+        roles              TEXT NOT NULL,         -- comma-separated: admin,analyst,viewer
+        email_verified     INTEGER NOT NULL DEFAULT 0,
+        disabled           INTEGER NOT NULL DEFAULT 0,
+        -- Access tokens issued before this second are refused (password
+        -- change, reset, role change, disable).
+        tokens_valid_after INTEGER NOT NULL DEFAULT 0,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL
+      );
+      CREATE TABLE refresh_tokens (
+        token_hash TEXT PRIMARY KEY,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        family_id  TEXT NOT NULL,  -- one sign-in; every rotation stays in it
+        issued_at  INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER,        -- rotated: presenting it again is reuse
+        revoked_at INTEGER
+      );
+      CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
+      CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id);
+      CREATE TABLE one_time_tokens (
+        token_hash TEXT PRIMARY KEY,
+        purpose    TEXT NOT NULL CHECK (purpose IN ('reset', 'verify')),
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER
+      );
+      CREATE INDEX one_time_tokens_user ON one_time_tokens(user_id, purpose);
+      -- Keyed by the email as typed (lower-cased), whether or not an account
+      -- has it, so a lockout never tells whether the address exists.
+      CREATE TABLE login_attempts (
+        email           TEXT PRIMARY KEY,
+        failures        INTEGER NOT NULL,
+        last_failure_at INTEGER NOT NULL,
+        locked_until    INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE audit_log (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        at_ms     INTEGER NOT NULL,
+        actor     TEXT NOT NULL,  -- user id, or '' for anonymous/system
+        action    TEXT NOT NULL,
+        target    TEXT NOT NULL,
+        client_ip TEXT NOT NULL,
+        detail    TEXT NOT NULL,  -- JSON object
+        prev_hash TEXT NOT NULL,  -- hash of the previous row ('' for the first)
+        hash      TEXT NOT NULL   -- sha256(prev_hash || canonical row), hex
+      );
+      CREATE INDEX audit_log_actor ON audit_log(actor, id);
+      CREATE INDEX audit_log_action ON audit_log(action, id);
+      CREATE INDEX audit_log_time ON audit_log(at_ms);
+      -- Append-only inside SQLite; the hash chain catches edits made around it.
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     )sql",
 };
 

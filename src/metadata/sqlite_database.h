@@ -52,6 +52,7 @@ class SqliteStatement {
   bool IsNull(int column) const;
   int64_t GetInt(int column) const;
   std::string GetText(int column) const;
+  sqlite3_stmt* handle() const { return stmt_; }
 
  private:
   friend class SqliteDatabase;

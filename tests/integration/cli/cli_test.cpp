@@ -164,7 +164,7 @@ TEST_F(CliTest, GenerateSchemaOnlyCreatesTheStoreTables) {
 }
 
 TEST_F(CliTest, PendingCommandsSaySoAndHelpListsEverything) {
-  auto pending = Futureim({"serve"});
+  auto pending = Futureim({"pipeline"});
   EXPECT_EQ(pending.exit_code, 3);
   EXPECT_NE(pending.err.find("not yet available"), std::string::npos);
   EXPECT_TRUE(pending.out.empty());

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string>
+
+#include "api/route_table.h"
+#include "auth/auth_service.h"
+#include "query/query_runner.h"
+
+namespace futureim::api {
+
+// One function per area adds that area's routes; `futureim serve` calls the
+// ones whose parts run. Only routes that really work are ever added, so
+// /openapi.json (generated from the table) never lists a placeholder.
+
+// GET /health, GET /openapi.json (describing `table` as it is when first asked).
+void AddSystemRoutes(RouteTable& table, std::string version);
+// /auth/*: register, login, refresh, logout, forgot/reset password, verify,
+// change-password, me.
+void AddAuthRoutes(RouteTable& table, auth::AuthService& auth);
+// /admin/*: users (list, change roles, disable, delete) and the audit log.
+void AddAdminRoutes(RouteTable& table, auth::AuthService& auth);
+
+// POST /query (analyst+): read-only SQL over the lake through the query
+// guard (query::QueryRunner), with a time and row limit; each query is
+// audited. Limits are the caps a request may ask for (query.* settings).
+struct QueryRouteLimits {
+  int64_t max_rows = 10'000;
+  int64_t timeout_seconds = 30;
+};
+void AddQueryRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
+                    QueryRouteLimits limits);
+
+// JSON views shared by the areas.
+nlohmann::json UserJson(const auth::UserSummary& user);
+// Unix milliseconds as RFC 3339 UTC ("2026-11-24T19:30:00.123Z").
+std::string FormatTimestamp(int64_t unix_ms);
+// RFC 3339 UTC ("...Z", optional fraction) to unix milliseconds; nullopt if malformed.
+std::optional<int64_t> ParseTimestamp(std::string_view text);
+
+}  // namespace futureim::api
