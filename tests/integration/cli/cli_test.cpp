@@ -164,15 +164,15 @@ TEST_F(CliTest, GenerateSchemaOnlyCreatesTheStoreTables) {
 }
 
 TEST_F(CliTest, PendingCommandsSaySoAndHelpListsEverything) {
-  auto pending = Futureim({"pipeline"});
+  auto pending = Futureim({"systems"});
   EXPECT_EQ(pending.exit_code, 3);
   EXPECT_NE(pending.err.find("not yet available"), std::string::npos);
   EXPECT_TRUE(pending.out.empty());
 
   auto help = Futureim({"--help"});
   EXPECT_EQ(help.exit_code, 0);
-  for (const char* command :
-       {"init", "status", "generate", "replicate", "serve", "query", "crawl", "catalog", "lake"}) {
+  for (const char* command : {"init", "status", "generate", "replicate", "serve", "query", "crawl",
+                              "catalog", "lake", "pipeline", "audit"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
   }
   auto usage = Futureim({"no-such-command"});
