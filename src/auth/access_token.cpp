@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/token_codec.h"
+#include "core/hmac_sha256.h"
 
 namespace futureim::auth {
 namespace {
@@ -45,7 +46,7 @@ std::string AccessTokenCodec::Sign(const AccessTokenClaims& claims) const {
                                   {"exp", claims.expires_at}, {"jti", claims.token_id}};
   std::string signing_input =
       Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(payload.dump());
-  const std::string signature = Base64UrlEncode(HmacSha256(key_, signing_input));
+  const std::string signature = Base64UrlEncode(core::HmacSha256(key_, signing_input));
   return signing_input + "." + signature;
 }
 
@@ -63,7 +64,8 @@ AccessTokenClaims AccessTokenCodec::Verify(std::string_view token, int64_t now,
     throw InvalidAccessToken("algorithm is not HS256");
   }
   const auto signature = Base64UrlDecode(token.substr(second + 1));
-  if (!signature || !ConstantTimeEquals(*signature, HmacSha256(key_, token.substr(0, second)))) {
+  if (!signature ||
+      !ConstantTimeEquals(*signature, core::HmacSha256(key_, token.substr(0, second)))) {
     throw InvalidAccessToken("bad signature");
   }
   const auto payload = DecodeSegment(token.substr(first + 1, second - first - 1), "payload");

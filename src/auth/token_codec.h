@@ -16,8 +16,6 @@ std::optional<std::string> Base64UrlDecode(std::string_view text);
 
 // SHA-256 of `bytes`, lower-case hex.
 std::string Sha256Hex(std::string_view bytes);
-// HMAC-SHA-256 of `message` under `key`, raw 32 bytes.
-std::string HmacSha256(std::string_view key, std::string_view message);
 // Constant-time equality (for MACs and token hashes).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -5,9 +5,9 @@
 #include <map>
 #include <stdexcept>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
+
+#include "core/hmac_sha256.h"
 
 namespace futureim::lake {
 namespace {
@@ -21,17 +21,6 @@ std::string Hex(const unsigned char* bytes, size_t size) {
     hex += kDigits[bytes[i] & 0xF];
   }
   return hex;
-}
-
-std::string HmacSha256(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest,
-           &length) == nullptr) {
-    throw std::runtime_error("HMAC-SHA256 failed");
-  }
-  return std::string(reinterpret_cast<const char*>(digest), length);
 }
 
 // Header values: leading/trailing spaces trimmed, inner runs collapsed.
@@ -117,11 +106,11 @@ SigV4Signature SignV4(const SigV4Request& request, const SigV4Credentials& crede
   result.string_to_sign = "AWS4-HMAC-SHA256\n" + std::string(amz_date) + "\n" + scope + "\n" +
                           Sha256Hex(result.canonical_request);
 
-  std::string key = HmacSha256("AWS4" + credentials.secret_access_key, date);
-  key = HmacSha256(key, region);
-  key = HmacSha256(key, service);
-  key = HmacSha256(key, "aws4_request");
-  const std::string signature = HmacSha256(key, result.string_to_sign);
+  std::string key = core::HmacSha256("AWS4" + credentials.secret_access_key, date);
+  key = core::HmacSha256(key, region);
+  key = core::HmacSha256(key, service);
+  key = core::HmacSha256(key, "aws4_request");
+  const std::string signature = core::HmacSha256(key, result.string_to_sign);
   result.signature =
       Hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
   result.authorization = "AWS4-HMAC-SHA256 Credential=" + credentials.access_key_id + "/" + scope +

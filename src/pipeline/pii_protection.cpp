@@ -5,10 +5,8 @@
 #include <cctype>
 #include <memory>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "core/error.h"
+#include "core/hmac_sha256.h"
 #include "engine/sql_text.h"
 
 namespace futureim::pipeline {
@@ -86,17 +84,13 @@ std::string NormalisePhone(std::string_view phone) {
 }
 
 std::string PiiToken(std::string_view pii_key, std::string_view value) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (HMAC(EVP_sha256(), pii_key.data(), static_cast<int>(pii_key.size()),
-           reinterpret_cast<const unsigned char*>(value.data()), value.size(), digest,
-           &length) == nullptr) {
-    throw core::Error("HMAC-SHA256 failed while tokenising a value");
-  }
+  const std::string mac = core::HmacSha256(pii_key, value);
+  const auto* digest = reinterpret_cast<const unsigned char*>(mac.data());
+  const size_t length = mac.size();
   static constexpr char kHex[] = "0123456789abcdef";
   std::string token(kTokenPrefix);
   // 128 bits: collisions among a store's emails are out of reach.
-  for (unsigned int i = 0; i < 16 && i < length; ++i) {
+  for (size_t i = 0; i < 16 && i < length; ++i) {
     token += kHex[digest[i] >> 4];
     token += kHex[digest[i] & 0xF];
   }

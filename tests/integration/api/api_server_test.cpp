@@ -9,6 +9,7 @@
 
 #include "api_server_process.h"
 #include "auth/token_codec.h"
+#include "core/hmac_sha256.h"
 #include "metadata/sqlite_database.h"
 
 namespace futureim {
@@ -101,7 +102,7 @@ class ApiServerTest : public ::testing::Test {
         keys.contains("secrets") ? keys["secrets"]["auth.jwt_key"] : keys["auth.jwt_key"];
     const std::string input =
         auth::Base64UrlEncode(header.dump()) + "." + auth::Base64UrlEncode(payload.dump());
-    return input + "." + auth::Base64UrlEncode(auth::HmacSha256(key, input));
+    return input + "." + auth::Base64UrlEncode(core::HmacSha256(key, input));
   }
 
   static inline std::unique_ptr<ApiServerProcess> server_;

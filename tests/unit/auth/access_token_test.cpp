@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "auth/token_codec.h"
+#include "core/hmac_sha256.h"
 
 namespace futureim::auth {
 namespace {
@@ -17,7 +18,7 @@ AccessTokenClaims Claims() { return {"user-1", {Role::kAnalyst}, kNow, kNow, kNo
 std::string Forge(const nlohmann::json& header, const nlohmann::json& payload,
                   const std::string& key) {
   const std::string input = Base64UrlEncode(header.dump()) + "." + Base64UrlEncode(payload.dump());
-  return input + "." + Base64UrlEncode(HmacSha256(key, input));
+  return input + "." + Base64UrlEncode(core::HmacSha256(key, input));
 }
 
 nlohmann::json Payload() {
@@ -46,7 +47,7 @@ TEST(AccessTokenTest, MatchesAnIndependentHs256Signature) {
       "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
       "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVl"
       "fQ";
-  EXPECT_EQ(Base64UrlEncode(HmacSha256(*key, input)),
+  EXPECT_EQ(Base64UrlEncode(core::HmacSha256(*key, input)),
             "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
 }
 
