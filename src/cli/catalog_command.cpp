@@ -163,6 +163,7 @@ void AddCatalogCommands(CLI::App& app, CommandContext& context) {
   crawl->add_flag("--json", options->json, "Print the catalog as JSON");
   crawl->callback([&context, options] {
     context.run = [&context, options] {
+      context.lake_root();  // refuses a lake this build does not keep locally
       const auto lake_root = LakeRoot(context);
       auto key = context.secrets().Get(lake::kLakeKeySecret);
       const catalog::LakeCrawler crawler(lake_root, key);

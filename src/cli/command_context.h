@@ -39,6 +39,10 @@ class CommandContext {
   // The key store if it exists (nullptr before `futureim init`).
   const core::KeyStore* key_store();
   core::Secrets secrets();
+  // The lake's root folder. The tiers are read and written on local disk;
+  // with `lake.backend = s3` this throws a core::Error that says so, rather
+  // than silently writing somewhere the user did not configure.
+  std::filesystem::path lake_root();
 
  private:
   core::Environment env_;

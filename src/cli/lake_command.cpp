@@ -27,7 +27,7 @@ void AddLakeCommand(CLI::App& app, CommandContext& context) {
                 "rotate it where it is set");
           }
           auto store = core::KeyStore::Open(context.config().GetPath("security.key_file"));
-          const auto lake_root = context.config().GetPath("lake.path");
+          const auto lake_root = context.lake_root();
           const auto report = lake::RotateLakeKey(lake_root, store);
           if (report.resumed) std::cout << "resumed an interrupted rotation\n";
           if (report.stale_temporaries > 0) {

@@ -19,7 +19,7 @@ pipeline::CurationOptions CurationOptionsFromConfig(CommandContext& context) {
   const auto& config = context.config();
   const auto secrets = context.secrets();
   pipeline::CurationOptions options;
-  options.lake_root = config.GetPath("lake.path");
+  options.lake_root = context.lake_root();
   if (!std::filesystem::is_directory(options.lake_root)) {
     throw core::Error("no lake at " + options.lake_root.string() + ": run `futureim init`");
   }

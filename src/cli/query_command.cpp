@@ -67,7 +67,7 @@ int RunQuery(CommandContext& context, const QueryOptions& options) {
       options.timeout_seconds.value_or(static_cast<double>(config.GetInt("query.timeout_seconds")));
   limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
 
-  const auto lake_root = config.GetPath("lake.path");
+  const auto lake_root = context.lake_root();
   if (!std::filesystem::is_directory(lake_root)) {
     throw core::Error("no lake at " + lake_root.string() + ": run `futureim init`");
   }

@@ -8,7 +8,7 @@ replicate::ReplicationOptions ReplicationOptionsFromConfig(CommandContext& conte
   const core::Config& config = context.config();
   replicate::ReplicationOptions options;
   options.endpoint = source::EndpointFromConfig(config, context.secrets());
-  options.layout = lake::RawTierLayout(config.GetPath("lake.path"));
+  options.layout = lake::RawTierLayout(context.lake_root());
   options.selection = replicate::TableSelection(config.GetList("replication.include"),
                                                 config.GetList("replication.exclude"));
   options.server_id = static_cast<uint32_t>(config.GetInt("replication.server_id"));

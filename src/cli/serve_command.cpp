@@ -76,7 +76,7 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   const std::atomic<bool>& stop = InstallStopSignalHandlers();
   InstalledAuth installed(context);
 
-  const auto lake_root = config.GetPath("lake.path");
+  const auto lake_root = context.lake_root();
   if (!std::filesystem::is_directory(lake_root)) {
     throw core::Error("no lake at " + lake_root.string() + ": run `futureim init`");
   }
