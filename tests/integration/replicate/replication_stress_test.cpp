@@ -98,7 +98,16 @@ TEST_F(ReplicationStressTest, ATwoMillionRowTransactionArrivesWholeInUnder512MB)
   for (const uint64_t inserts : seen) {
     EXPECT_TRUE(inserts == 0 || inserts == 2'000'000) << "a partial commit: " << inserts;
   }
-  EXPECT_LT(peak_kib, 512L * 1024) << "peak RSS " << peak_kib / 1024 << " MiB";
+  // The limit holds for the release build (measured 173 MiB). The binary is
+  // built like this test: under AddressSanitizer every heap byte has shadow
+  // bytes and freed memory sits in a 256 MiB quarantine (measured 772 MiB),
+  // so there the bound only catches a transaction held whole (~1.5 GiB+).
+#if defined(__SANITIZE_ADDRESS__)
+  constexpr long kMaxPeakKib = 1280L * 1024;
+#else
+  constexpr long kMaxPeakKib = 512L * 1024;
+#endif
+  EXPECT_LT(peak_kib, kMaxPeakKib) << "peak RSS " << peak_kib / 1024 << " MiB";
   std::cout << "2M-row transaction: peak RSS of futureim replicate " << peak_kib / 1024 << " MiB\n";
 
   const auto verify = Futureim({"verify", "--json"});
