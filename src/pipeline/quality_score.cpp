@@ -14,7 +14,10 @@ nlohmann::json QualityScore::ToJson() const {
           {"validity", validity},
           {"consistency", consistency},
           {"uniqueness", uniqueness},
-          {"overall", overall}};
+          {"overall", overall},
+          // The catalog's contract (docs/ARCHITECTURE.md, "Catalog"): a run's
+          // quality.score is the table's one figure.
+          {"score", overall}};
 }
 
 QualityScore QualityScore::FromJson(const nlohmann::json& json) {

@@ -67,6 +67,8 @@ TEST_F(PipelineEndToEndTest, CuratedCountsEqualSourceCountsMinusQuarantine) {
       const uint64_t quarantined = tables[table].at("quarantined");
       EXPECT_EQ(curated + quarantined, source_rows) << table;
       EXPECT_GT(tables[table].at("quality").at("overall").get<double>(), 0.5) << table;
+      EXPECT_EQ(tables[table].at("quality").at("score"), tables[table].at("quality").at("overall"))
+          << table;
     }
   };
   curate_and_compare();
