@@ -307,6 +307,12 @@ cmd_start() {
     return 0
   fi
 
+  # A port asked for by number (a restart keeps its port) may still be held
+  # for a moment by the server just stopped on it or a client's connection
+  # to it: wait up to 10 s before calling it taken.
+  if [ -n "$want_port" ]; then
+    for _ in $(seq 1 50); do port_in_use "$want_port" || break; sleep 0.2; done
+  fi
   if [ -n "$want_port" ] && port_in_use "$want_port"; then
     die "port $want_port on 127.0.0.1 is already in use"
   fi
