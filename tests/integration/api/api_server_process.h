@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "core/key_store.h"
 #include "support/http_client.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -23,7 +24,9 @@
 namespace futureim::testing {
 
 inline constexpr const char* kAdminEmail = "root@example.com";
-inline constexpr const char* kAdminPassword = "Adm1n-password!";
+// A fresh random password per test process (mixed classes for the password
+// rules): no password literal in the repository.
+inline const std::string kAdminPassword = "Aa1!" + core::GenerateKey();
 
 class ApiServerProcess {
  public:

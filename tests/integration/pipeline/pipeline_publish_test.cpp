@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include "core/key_store.h"
 #include "engine/duckdb.h"
 #include "lake/parquet_encryption.h"
 #include "lake/tier_layout.h"
@@ -21,7 +22,8 @@ namespace futureim::testing {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr const char* kKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+// A fresh random key per test process: no key literal in the repository.
+const std::string kKey = core::GenerateKey();
 
 class PipelinePublishTest : public ::testing::Test {
  protected:

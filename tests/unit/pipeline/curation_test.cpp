@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/key_store.h"
 #include "lake/parquet_encryption.h"
 #include "lake/tier_layout.h"
 #include "pipeline/curation_step.h"
@@ -28,7 +29,8 @@ using testing::TempDir;
 namespace fs = std::filesystem;
 
 // Two fixed AES-256 keys (base64) and a PII key, for tests only.
-constexpr const char* kKey = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+// A fresh random key per test process: no key literal in the repository.
+const std::string kKey = core::GenerateKey();
 constexpr const char* kOtherKey = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA=";
 constexpr const char* kPiiKey = "pii-test-key";
 
