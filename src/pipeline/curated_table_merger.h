@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engine/duckdb.h"
-#include "pipeline/parquet_files.h"
+#include "lake/parquet_files.h"
 
 namespace futureim::pipeline {
 
@@ -53,7 +53,8 @@ struct MergedTable {
 class CuratedTableMerger {
  public:
   // `now_sql`: the run's clock as a TIMESTAMPTZ literal (row rules).
-  CuratedTableMerger(engine::Connection& connection, const ParquetFiles& files, std::string now_sql)
+  CuratedTableMerger(engine::Connection& connection, const lake::ParquetFiles& files,
+                     std::string now_sql)
       : connection_(connection), files_(files), now_sql_(std::move(now_sql)) {}
 
   // `prefix` names the temporary tables (unique per table in a run).
@@ -64,7 +65,7 @@ class CuratedTableMerger {
   void LoadPrevious(const MergeInput& input, const std::string& previous);
 
   engine::Connection& connection_;
-  const ParquetFiles& files_;
+  const lake::ParquetFiles& files_;
   std::string now_sql_;
 };
 

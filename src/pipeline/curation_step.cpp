@@ -14,11 +14,11 @@
 #include "engine/duckdb.h"
 #include "engine/sql_text.h"
 #include "lake/parquet_encryption.h"
+#include "lake/parquet_files.h"
 #include "lake/raw_tier_layout.h"
 #include "lake/tier_layout.h"
 #include "pipeline/curated_table_merger.h"
 #include "pipeline/foreign_key_enforcer.h"
-#include "pipeline/parquet_files.h"
 #include "pipeline/pii_protection.h"
 #include "replicate/replication_state.h"
 
@@ -206,7 +206,7 @@ CurationReport CurationStep::Run() {
                              "secret '" + std::string(lake::kLakeKeySecret) + "'");
   }
   RegisterPiiFunctions(connection, options_.pii_key);
-  const ParquetFiles files(connection, options_.encrypt, key_available);
+  const lake::ParquetFiles files(connection, options_.encrypt, key_available);
   const std::string now_sql = "TIMESTAMPTZ " + engine::QuoteLiteral(FormatTime(now, false));
   CuratedTableMerger merger(connection, files, now_sql);
 

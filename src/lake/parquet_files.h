@@ -1,6 +1,6 @@
 #pragma once
 
-// Reading and writing the curated tier's Parquet files, encrypted or not.
+// Reading and writing the versioned tiers' Parquet files (curated, prod), encrypted or not.
 
 #include <filesystem>
 #include <string>
@@ -8,10 +8,10 @@
 
 #include "engine/duckdb.h"
 
-namespace futureim::pipeline {
+namespace futureim::lake {
 
-// How curation reads and writes Parquet on one connection: whether new
-// files are encrypted (lake.encrypt) and whether the lake key is registered
+// How a tier writer (curation, an analytics system) reads and writes Parquet on one connection:
+// whether new files are encrypted (lake.encrypt) and whether the lake key is registered
 // (lake::kLakeKeyName) for reading files that are.
 class ParquetFiles {
  public:
@@ -35,4 +35,4 @@ class ParquetFiles {
   bool key_registered_;
 };
 
-}  // namespace futureim::pipeline
+}  // namespace futureim::lake

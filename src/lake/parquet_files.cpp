@@ -1,11 +1,11 @@
-#include "pipeline/parquet_files.h"
+#include "lake/parquet_files.h"
 
 #include "core/error.h"
 #include "engine/sql_text.h"
 #include "lake/local_object_store.h"
 #include "lake/parquet_encryption.h"
 
-namespace futureim::pipeline {
+namespace futureim::lake {
 
 namespace fs = std::filesystem;
 
@@ -49,4 +49,4 @@ uint64_t ParquetFiles::Write(const std::string& select_sql, const fs::path& file
   return rows;
 }
 
-}  // namespace futureim::pipeline
+}  // namespace futureim::lake
