@@ -12,6 +12,7 @@
 #include "core/environment.h"
 #include "core/key_store.h"
 #include "core/workdir.h"
+#include "lake/lake_mirror.h"
 
 namespace futureim::cli {
 
@@ -38,9 +39,9 @@ class CommandContext {
   // The key store if it exists (nullptr before `futureim init`).
   const core::KeyStore* key_store();
   core::Secrets secrets();
-  // The lake's root folder. The tiers are read and written on local disk;
-  // with `lake.backend = s3` this throws a core::Error that says so, rather
-  // than silently writing somewhere the user did not configure.
+  // The lake's root folder (lake.path). The tiers are read and written on
+  // local disk; with `lake.backend = s3` this folder is the working copy that
+  // `futureim lake push` (and every pipeline run) copies to the store.
   std::filesystem::path lake_root();
 
  private:
@@ -63,6 +64,10 @@ void AddQueryCommand(CLI::App& app, CommandContext& context);
 // crawl and catalog (list, show, ddl).
 void AddCatalogCommands(CLI::App& app, CommandContext& context);
 void AddLakeCommand(CLI::App& app, CommandContext& context);
+// With lake.backend = s3: pushes the local lake to the store
+// (lake/lake_mirror.h) and returns what was sent; nullopt with local.
+std::optional<lake::LakePushReport> PushLakeIfMirrored(CommandContext& context);
+void PrintLakePush(CommandContext& context, const lake::LakePushReport& report);
 void AddPipelineCommand(CLI::App& app, CommandContext& context);
 void AddServeCommand(CLI::App& app, CommandContext& context);
 // systems list, systems run <name|all>.

@@ -1,14 +1,32 @@
 // futureim lake rotate-key: re-encrypt the lake under a new key
-// (lake/lake_key_rotation.h says how a crash is survived).
+// (lake/lake_key_rotation.h says how a crash is survived); futureim lake
+// push: copy the lake to its S3 store (lake/lake_mirror.h).
 
 #include <iostream>
 
 #include "cli/command_context.h"
 #include "core/error.h"
 #include "lake/lake_key_rotation.h"
+#include "lake/lake_mirror.h"
+#include "lake/object_store_from_config.h"
 #include "lake/parquet_encryption.h"
 
 namespace futureim::cli {
+
+std::optional<lake::LakePushReport> PushLakeIfMirrored(CommandContext& context) {
+  if (context.config().GetString("lake.backend") != "s3") return std::nullopt;
+  const auto store = lake::OpenObjectStore(context.config(), context.secrets());
+  return lake::PushLakeToStore(context.lake_root(), *store);
+}
+
+void PrintLakePush(CommandContext& context, const lake::LakePushReport& report) {
+  const auto store = lake::OpenObjectStore(context.config(), context.secrets());
+  std::cout << "pushed the lake to " << store->Describe() << ": " << report.uploaded_objects
+            << " object(s) uploaded (" << report.uploaded_bytes << " bytes), "
+            << report.unchanged_objects << " unchanged, " << report.pointers
+            << " pointer(s) published, " << report.deleted_objects
+            << " object(s) of pruned runs deleted\n";
+}
 
 void AddLakeCommand(CLI::App& app, CommandContext& context) {
   auto* command = app.add_subcommand("lake", "Maintain the lake's files.");
@@ -37,6 +55,23 @@ void AddLakeCommand(CLI::App& app, CommandContext& context) {
           std::cout << "rotated lake.encryption_key: " << report.encrypted_files
                     << " encrypted file(s), " << report.rotated << " re-encrypted, "
                     << report.already_rotated << " already under the new key\n";
+          return kExitOk;
+        };
+      });
+  command
+      ->add_subcommand("push",
+                       "Copy the lake to its S3 store (lake.backend = s3): new files first, then "
+                       "the pointers, then pruned runs deleted, so readers of the store never "
+                       "see a half-written state")
+      ->callback([&context] {
+        context.run = [&context] {
+          const auto report = PushLakeIfMirrored(context);
+          if (!report) {
+            throw core::Error(
+                "lake.backend = local: there is no store to push to (set lake.backend = s3 and "
+                "the lake.s3_* settings)");
+          }
+          PrintLakePush(context, *report);
           return kExitOk;
         };
       });

@@ -53,9 +53,20 @@ int RunPipeline(CommandContext& context, const PipelineFlags& flags) {
   const SystemsOutcome systems =
       RunSystems(systems::AllSystems(), SystemRunOptionsFromConfig(context), context.config(),
                  flags.json ? nullptr : &std::cout);
+  // With an S3 store, the store gets the new runs (and raw commits) now.
+  const auto push = PushLakeIfMirrored(context);
   if (flags.json) {
-    std::cout << nlohmann::json{{"curation", report.ToJson()}, {"systems", systems.json}}.dump(2)
-              << "\n";
+    nlohmann::json out = {{"curation", report.ToJson()}, {"systems", systems.json}};
+    if (push) {
+      out["push"] = {{"uploaded_objects", push->uploaded_objects},
+                     {"uploaded_bytes", push->uploaded_bytes},
+                     {"unchanged_objects", push->unchanged_objects},
+                     {"pointers", push->pointers},
+                     {"deleted_objects", push->deleted_objects}};
+    }
+    std::cout << out.dump(2) << "\n";
+  } else if (push) {
+    PrintLakePush(context, *push);
   }
   return systems.failed ? kExitError : kExitOk;
 }
