@@ -19,6 +19,13 @@ namespace {
 
 constexpr int64_t kMicrosPerDay = 86'400'000'000;
 
+// ZSTD level of the raw tier's Parquet files. Level 1 costs ~25 % less CPU
+// than DuckDB's default (3) for files ~20 % larger (measured on the full-load
+// benchmark's rows); the raw tier is written once per change and read by the
+// curation run, so write speed matters more than the last bytes. Any Parquet
+// reader (DuckDB, Spark, Trino, Athena) reads every level alike.
+constexpr int kZstdLevel = 1;
+
 int64_t DaysFromCivil(int year, int month, int day) {
   const std::chrono::year_month_day date{std::chrono::year{year},
                                          std::chrono::month{static_cast<unsigned>(month)},
@@ -101,11 +108,14 @@ uint64_t AppendRawValue(engine::Appender& appender, const RawColumn& column,
           appender.Append(v);
           bytes += sizeof(T);
         } else if constexpr (std::is_same_v<T, cv::Decimal>) {
-          if (column.kind == RawValueKind::kWideDecimal) {
-            appender.Append(std::string_view(v.text));
-          } else {
-            appender.Append(ParseDecimalText(v.text, column.decimal_width, column.decimal_scale));
+          if (column.kind != RawValueKind::kWideDecimal) {
+            // Checked here (a value that does not fit is an error, never a
+            // rounded number), then handed over as its text: DuckDB parses
+            // exact decimal text into the column's scaled integer without
+            // the boxed Value a decimal append would allocate per row.
+            ParseDecimalText(v.text, column.decimal_width, column.decimal_scale);
           }
+          appender.Append(std::string_view(v.text));
           bytes += 16;
         } else if constexpr (std::is_same_v<T, cv::String>) {
           if (column.kind == RawValueKind::kBlob) {
@@ -210,6 +220,13 @@ RawChangeWriter::~RawChangeWriter() {
 }
 
 RawChangeWriter::TableBuffer& RawChangeWriter::BufferFor(const RawTableSchema& table) {
+  // Consecutive rows nearly always belong to the table of the row before:
+  // reuse its buffer without building the map key.
+  if (last_buffer_ != nullptr && last_buffer_->appender &&
+      last_buffer_->schema.table == table.table && last_buffer_->schema.schema == table.schema &&
+      last_buffer_->schema.SameColumns(table)) {
+    return *last_buffer_;
+  }
   auto& slot = buffers_[table.QualifiedName()];
   if (slot && !slot->schema.SameColumns(table)) SpillTable(*slot);
   if (!slot || !slot->appender) {
@@ -226,6 +243,7 @@ RawChangeWriter::TableBuffer& RawChangeWriter::BufferFor(const RawTableSchema& t
     slot->appender.emplace(connection_, slot->buffer_table);
     slot->rows = 0;
   }
+  last_buffer_ = slot.get();
   return *slot;
 }
 
@@ -292,7 +310,9 @@ void RawChangeWriter::SpillTable(TableBuffer& buffer) {
         // Rows were appended in _seq order and DuckDB keeps insertion order
         // (preserve_insertion_order, on by default), so no sort is needed.
         connection_.Execute("COPY (SELECT " + columns + " FROM " + t + where + ") TO " +
-                            QuoteLiteral(path.string()) + " (FORMAT parquet, COMPRESSION zstd)");
+                            QuoteLiteral(path.string()) +
+                            " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " +
+                            std::to_string(kZstdLevel) + ")");
       } catch (...) {
         std::error_code ignored;
         fs::remove(path, ignored);
@@ -326,6 +346,7 @@ void RawChangeWriter::Discard() {
     }
   }
   buffers_.clear();
+  last_buffer_ = nullptr;
   for (const auto& file : staged_) {
     std::error_code ignored;
     fs::remove(file.path, ignored);
