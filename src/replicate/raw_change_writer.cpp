@@ -199,6 +199,10 @@ struct RawChangeWriter::TableBuffer {
   std::string buffer_table;
   std::optional<engine::Appender> appender;
   uint64_t rows = 0;
+  // Rows per partition day (UTC days since 1970-01-01 of `_commit_ts`),
+  // counted as rows arrive so a spill needs no scan of the buffer to find
+  // its partitions.
+  std::map<int64_t, uint64_t> rows_per_day;
 };
 
 RawChangeWriter::RawChangeWriter(engine::Database& database, lake::RawTierLayout layout,
@@ -242,6 +246,7 @@ RawChangeWriter::TableBuffer& RawChangeWriter::BufferFor(const RawTableSchema& t
     connection_.Execute(sql);
     slot->appender.emplace(connection_, slot->buffer_table);
     slot->rows = 0;
+    slot->rows_per_day.clear();
   }
   last_buffer_ = slot.get();
   return *slot;
@@ -269,6 +274,9 @@ void RawChangeWriter::Append(const RawTableSchema& table, char op, int64_t commi
   appender.Append(static_cast<int64_t>(seq));
   appender.EndRow();
   ++buffer.rows;
+  // Floor division: the day of a time before 1970 is negative.
+  const int64_t day = commit_ts_us / kMicrosPerDay - (commit_ts_us % kMicrosPerDay < 0 ? 1 : 0);
+  ++buffer.rows_per_day[day];
   ++buffered_rows_;
   buffered_bytes_ += 24;
   if (buffered_bytes_ >= options_.spill_bytes) Spill();
@@ -280,32 +288,18 @@ void RawChangeWriter::SpillTable(TableBuffer& buffer) {
   buffer.appender.reset();
   if (buffer.rows > 0) {
     const std::string& t = buffer.buffer_table;
-    // GROUP BY position, not an alias: a source column may share the alias's name.
-    auto days = connection_.Query("SELECT CAST(" + std::string(kCommitTsColumn) +
-                                  " AS DATE) - DATE '1970-01-01', count(*) FROM " + t +
-                                  " GROUP BY 1 ORDER BY 1");
-    struct Partition {
-      int64_t day;
-      uint64_t rows;
-    };
-    std::vector<Partition> partitions;
-    for (const auto& row : days.FetchAllAsText()) {
-      partitions.push_back({std::stoll(*row[0]), std::stoull(*row[1])});
-    }
     std::string columns;
     for (const auto& column : buffer.schema.columns) columns += QuoteIdentifier(column.name) + ", ";
     columns += std::string(kOpColumn) + ", " + kCommitTsColumn + ", " + kSeqColumn;
-    for (const auto& partition : partitions) {
-      const fs::path dir =
-          layout_.PartitionDir(buffer.schema.schema, buffer.schema.table, partition.day);
+    for (const auto& [day, rows] : buffer.rows_per_day) {
+      const fs::path dir = layout_.PartitionDir(buffer.schema.schema, buffer.schema.table, day);
       fs::create_directories(dir);
       const fs::path path = dir / lake::RawTierLayout::InProgressFileName(
                                       writer_id_ + "-" + std::to_string(++file_counter_));
-      const std::string where =
-          partitions.size() == 1
-              ? std::string()
-              : " WHERE CAST(" + std::string(kCommitTsColumn) +
-                    " AS DATE) - DATE '1970-01-01' = " + std::to_string(partition.day);
+      const std::string where = buffer.rows_per_day.size() == 1
+                                    ? std::string()
+                                    : " WHERE CAST(" + std::string(kCommitTsColumn) +
+                                          " AS DATE) - DATE '1970-01-01' = " + std::to_string(day);
       try {
         // Rows were appended in _seq order and DuckDB keeps insertion order
         // (preserve_insertion_order, on by default), so no sort is needed.
@@ -318,13 +312,13 @@ void RawChangeWriter::SpillTable(TableBuffer& buffer) {
         fs::remove(path, ignored);
         throw;
       }
-      staged_.push_back(
-          {path, buffer.schema.schema, buffer.schema.table, partition.day, partition.rows});
+      staged_.push_back({path, buffer.schema.schema, buffer.schema.table, day, rows});
     }
   }
   connection_.Execute("DROP TABLE " + buffer.buffer_table);
   buffered_rows_ -= buffer.rows;
   buffer.rows = 0;
+  buffer.rows_per_day.clear();
 }
 
 void RawChangeWriter::Spill() {
