@@ -49,8 +49,9 @@ class ApiServerProcess {
 
   void Start() {
     log_ = (dir_.path() / ("serve-" + std::to_string(++starts_) + ".log")).string();
-    pid_ = SpawnProcess({FutureimBinary(), "serve", "--listen", "127.0.0.1:0"}, env_, log_);
-    const std::regex url("API at http://127\\.0\\.0\\.1:([0-9]+)");
+    pid_ =
+        SpawnProcess({FutureimBinary(), "serve", "--api", "--listen", "127.0.0.1:0"}, env_, log_);
+    const std::regex url("API at https?://127\\.0\\.0\\.1:([0-9]+)");
     for (int i = 0; i < 300; ++i) {
       std::smatch match;
       const std::string text = Log();
