@@ -520,7 +520,7 @@ TEST_F(ApiServerTest, DataHealthIsPrecomputedForSignedInUsers) {
   const auto user = NewUser("kate@example.com");
   const auto reply = Call("GET", "/data/health", nullptr, user["access_token"]);
   ASSERT_EQ(reply.status, 200) << reply.body;
-  EXPECT_EQ(reply.headers["content-type"].rfind("application/json", 0), 0u);
+  EXPECT_EQ(reply.headers.at("content-type").rfind("application/json", 0), 0u);
   // A fresh installation has nothing curated yet (the pipeline test fills it).
   const auto body = JsonOf(reply);
   EXPECT_EQ(body["tables"], json::array());
