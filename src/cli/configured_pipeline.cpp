@@ -5,6 +5,9 @@
 namespace futureim::cli {
 namespace {
 
+// The same mapping as `futureim pipeline run`'s. When main's
+// cli/pipeline_options_from_config.h lands (with the analytics systems'
+// step), this becomes a call to it and Run() also runs the systems.
 pipeline::CurationOptions CurationOptionsFromConfig(CommandContext& context) {
   const auto& config = context.config();
   const auto secrets = context.secrets();

@@ -14,11 +14,11 @@ struct PipelineRunReport {
   nlohmann::json ToJson() const { return {{"curation", curation.ToJson()}}; }
 };
 
-// The batch pipeline with its settings read once from the configuration and
-// the key store: `futureim pipeline run` runs it once, the scheduler of
-// `futureim serve` every pipeline.interval_seconds — the same steps, so the
-// two can never differ. Run() touches no CommandContext state, so it may be
-// called from another thread than the one that built it.
+// The batch pipeline as the scheduler of `futureim serve` runs it every
+// pipeline.interval_seconds: the same steps as `futureim pipeline run`
+// (src/cli/pipeline_command.cpp), with the settings read once from the
+// configuration and the key store. Run() touches no CommandContext state, so
+// it may be called from another thread than the one that built it.
 class ConfiguredPipeline {
  public:
   explicit ConfiguredPipeline(CommandContext& context);

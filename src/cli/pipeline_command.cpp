@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "cli/command_context.h"
-#include "cli/configured_pipeline.h"
+#include "pipeline/curation_step.h"
 
 namespace futureim::cli {
 namespace {
@@ -14,6 +14,22 @@ namespace {
 struct PipelineFlags {
   bool json = false;
 };
+
+pipeline::CurationOptions CurationOptionsFromConfig(CommandContext& context) {
+  const auto& config = context.config();
+  const auto secrets = context.secrets();
+  pipeline::CurationOptions options;
+  options.lake_root = context.lake_root();
+  if (!std::filesystem::is_directory(options.lake_root)) {
+    throw core::Error("no lake at " + options.lake_root.string() + ": run `futureim init`");
+  }
+  options.encrypt = config.GetBool("lake.encrypt");
+  options.encryption_key = secrets.Get("lake.encryption_key").value_or("");
+  options.pii_key = secrets.Require("lake.pii_key");
+  options.keep_runs = static_cast<size_t>(config.GetInt("pipeline.keep_runs"));
+  options.memory_limit = config.GetString("pipeline.memory_limit");
+  return options;
+}
 
 void PrintCuration(const pipeline::CurationReport& report) {
   if (report.up_to_date) {
@@ -42,11 +58,12 @@ void PrintCuration(const pipeline::CurationReport& report) {
 }
 
 int RunPipeline(CommandContext& context, const PipelineFlags& flags) {
-  const auto report = ConfiguredPipeline(context).Run();
+  pipeline::CurationStep curation(CurationOptionsFromConfig(context));
+  const auto report = curation.Run();
   if (flags.json) {
-    std::cout << report.ToJson().dump(2) << "\n";
+    std::cout << nlohmann::json{{"curation", report.ToJson()}}.dump(2) << "\n";
   } else {
-    PrintCuration(report.curation);
+    PrintCuration(report);
   }
   return kExitOk;
 }
