@@ -13,9 +13,7 @@ void AddDataRoutes(RouteTable& table, const PrecomputedJson& data_health) {
       // A precomputed body: no blocking work, so it is answered on the I/O thread.
       .execution = Execution::kInline,
       .handler =
-          [&data_health](RequestContext&) {
-            return RouteResponse{.raw_json = *data_health.Get()};
-          },
+          [&data_health](RequestContext&) { return RouteResponse{.raw_json = *data_health.Get()}; },
   });
 }
 

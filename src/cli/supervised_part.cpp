@@ -14,8 +14,8 @@ bool SleepUnlessStopped(std::chrono::steady_clock::time_point deadline,
   while (!stop.load()) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return true;
-    std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(50)));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        deadline - now, std::chrono::milliseconds(50)));
   }
   return false;
 }
@@ -50,7 +50,8 @@ void SupervisedPart::Supervise() {
       core::log::Warn("serve_part_failed", {{"part", name_}, {"error", failure}});
       return;
     }
-    if (std::chrono::steady_clock::now() - started >= backoff_.healthy_after) delay = backoff_.first;
+    if (std::chrono::steady_clock::now() - started >= backoff_.healthy_after)
+      delay = backoff_.first;
     core::log::Error("serve_part_failed",
                      {{"part", name_}, {"error", failure}, {"retry_in_ms", delay.count()}});
     if (!SleepUnlessStopped(std::chrono::steady_clock::now() + delay, stop_)) return;

@@ -101,8 +101,7 @@ TEST_F(ServePartsTest, ARowInsertedOnTheSourceIsQueryableAfterTheScheduledPipeli
       1000.0;
   ASSERT_EQ(answer.value("row_count", 0), 1) << answer.dump() << "\n" << server.Log();
   EXPECT_EQ(answer["rows"][0]["category_name"], "Served live");
-  std::cout << "[ info ] the inserted row was answered from curated.* after " << seconds
-            << " s\n";
+  std::cout << "[ info ] the inserted row was answered from curated.* after " << seconds << " s\n";
   EXPECT_NE(server.Log().find("\"pipeline_run\""), std::string::npos);
 
   // The home page's data health was recomputed after the runs: every
@@ -130,9 +129,8 @@ TEST_F(ServePartsTest, ARowInsertedOnTheSourceIsQueryableAfterTheScheduledPipeli
 
   // Replication committed where it stopped: a one-shot run afterwards only
   // has to catch up.
-  const auto caught_up =
-      RunProcess({FutureimBinary(), "--log-level", "warn", "replicate", "--until-caught-up"},
-                 server.env());
+  const auto caught_up = RunProcess(
+      {FutureimBinary(), "--log-level", "warn", "replicate", "--until-caught-up"}, server.env());
   ASSERT_EQ(caught_up.exit_code, 0) << caught_up.err;
 }
 
