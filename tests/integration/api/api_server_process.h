@@ -52,8 +52,9 @@ class ApiServerProcess {
 
   void Start() {
     log_ = (dir_.path() / ("serve-" + std::to_string(++starts_) + ".log")).string();
-    pid_ =
-        SpawnProcess({FutureimBinary(), "serve", "--api", "--listen", "127.0.0.1:0"}, env_, log_);
+    std::vector<std::string> argv = {FutureimBinary(), "serve", "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), parts_.begin(), parts_.end());
+    pid_ = SpawnProcess(argv, env_, log_);
     const std::regex url("API at https?://127\\.0\\.0\\.1:([0-9]+)");
     for (int i = 0; i < 300; ++i) {
       std::smatch match;
