@@ -117,7 +117,7 @@ newest_curated_order() {
   curl -sS -X POST "$url/query" -H "Authorization: Bearer $token" \
     -H 'Content-Type: application/json' \
     --data '{"sql":"SELECT count(*) AS orders, max(order_date) AS newest FROM curated.orders"}' |
-    sed -n 's/.*"rows":\[\(.*\)\].*/\1/p'
+    tr -d '\n' | sed -n 's/.*"rows":\[ *\(.*\)\].*/\1/p'
 }
 before="$(newest_curated_order)"
 echo "-- curated.orders now: $before"
