@@ -135,8 +135,7 @@ echo "-- curated.orders after the scheduled pipeline ran: $after"
 echo "-- GET /data/health (the home page's data health, recomputed after each run; first tables)"
 curl -sS "$url/data/health" -H "Authorization: Bearer $token" | head -c 700
 echo
-echo "-- serve's log: the pipeline runs so far"
-grep -c '"pipeline_run"\|pipeline_run' "$demo/serve.log" || true
+echo "-- pipeline runs in serve's log so far: $(grep -c pipeline_run "$demo/serve.log" || true)"
 
 cat <<EOT
 
