@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "api/precomputed_json.h"
 #include "api/route_table.h"
 #include "auth/auth_service.h"
 #include "query/query_runner.h"
@@ -29,6 +30,11 @@ struct QueryRouteLimits {
 };
 void AddQueryRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
                     QueryRouteLimits limits);
+
+// GET /data/health (viewer+): the curated data's health for the dashboard's
+// home page, served from `data_health` (pipeline::CuratedTierHealth, which
+// the serve process recomputes after each pipeline run).
+void AddDataRoutes(RouteTable& table, const PrecomputedJson& data_health);
 
 // JSON views shared by the areas.
 nlohmann::json UserJson(const auth::UserSummary& user);

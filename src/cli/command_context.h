@@ -12,7 +12,6 @@
 #include "core/environment.h"
 #include "core/key_store.h"
 #include "core/workdir.h"
-#include "lake/lake_mirror.h"
 
 namespace futureim::cli {
 
@@ -64,10 +63,6 @@ void AddQueryCommand(CLI::App& app, CommandContext& context);
 // crawl and catalog (list, show, ddl).
 void AddCatalogCommands(CLI::App& app, CommandContext& context);
 void AddLakeCommand(CLI::App& app, CommandContext& context);
-// With lake.backend = s3: pushes the local lake to the store
-// (lake/lake_mirror.h) and returns what was sent; nullopt with local.
-std::optional<lake::LakePushReport> PushLakeIfMirrored(CommandContext& context);
-void PrintLakePush(CommandContext& context, const lake::LakePushReport& report);
 void AddPipelineCommand(CLI::App& app, CommandContext& context);
 void AddServeCommand(CLI::App& app, CommandContext& context);
 // systems list, systems run <name|all>.

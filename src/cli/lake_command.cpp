@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/command_context.h"
+#include "cli/configured_pipeline.h"
 #include "core/error.h"
 #include "lake/lake_key_rotation.h"
 #include "lake/lake_mirror.h"
@@ -12,21 +13,6 @@
 #include "lake/parquet_encryption.h"
 
 namespace futureim::cli {
-
-std::optional<lake::LakePushReport> PushLakeIfMirrored(CommandContext& context) {
-  if (context.config().GetString("lake.backend") != "s3") return std::nullopt;
-  const auto store = lake::OpenObjectStore(context.config(), context.secrets());
-  return lake::PushLakeToStore(context.lake_root(), *store);
-}
-
-void PrintLakePush(CommandContext& context, const lake::LakePushReport& report) {
-  const auto store = lake::OpenObjectStore(context.config(), context.secrets());
-  std::cout << "pushed the lake to " << store->Describe() << ": " << report.uploaded_objects
-            << " object(s) uploaded (" << report.uploaded_bytes << " bytes), "
-            << report.unchanged_objects << " unchanged, " << report.pointers
-            << " pointer(s) published, " << report.deleted_objects
-            << " object(s) of pruned runs deleted\n";
-}
 
 void AddLakeCommand(CLI::App& app, CommandContext& context) {
   auto* command = app.add_subcommand("lake", "Maintain the lake's files.");
@@ -65,13 +51,14 @@ void AddLakeCommand(CLI::App& app, CommandContext& context) {
                        "see a half-written state")
       ->callback([&context] {
         context.run = [&context] {
-          const auto report = PushLakeIfMirrored(context);
-          if (!report) {
+          if (context.config().GetString("lake.backend") != "s3") {
             throw core::Error(
                 "lake.backend = local: there is no store to push to (set lake.backend = s3 and "
                 "the lake.s3_* settings)");
           }
-          PrintLakePush(context, *report);
+          const auto store = lake::OpenObjectStore(context.config(), context.secrets());
+          const auto report = lake::PushLakeToStore(context.lake_root(), *store);
+          PrintLakePush(report, store->Describe(), std::cout);
           return kExitOk;
         };
       });

@@ -87,7 +87,8 @@ class LakePush {
     }
   }
 
-  void PushRunTier(const RunTierLayout& tier, std::vector<std::pair<std::string, std::string>>& pointers,
+  void PushRunTier(const RunTierLayout& tier,
+                   std::vector<std::pair<std::string, std::string>>& pointers,
                    std::set<std::string>& live_runs) {
     for (const auto& table : tier.Tables()) {
       const auto run = tier.CurrentRun(table);

@@ -106,8 +106,7 @@ TEST_F(LakePushTest, PushesTheCommittedStateThenOnlyWhatChanged) {
   const auto third = Futureim({"lake", "push"});
   ASSERT_EQ(third.exit_code, 0) << third.err;
   EXPECT_NE(third.out.find(": 1 object(s) uploaded"), std::string::npos) << third.out;
-  EXPECT_NE(third.out.find(", 1 object(s) of pruned runs deleted"), std::string::npos)
-      << third.out;
+  EXPECT_NE(third.out.find(", 1 object(s) of pruned runs deleted"), std::string::npos) << third.out;
   EXPECT_EQ(store.Get("curated/orders/_current"), "r3\n");
   keys = Keys(store.List("curated/orders/"));
   EXPECT_EQ(keys, (std::vector<std::string>{"curated/orders/_current",
@@ -118,15 +117,14 @@ TEST_F(LakePushTest, WrongCredentialsAreAClearErrorAndTheStoreKeepsItsState) {
   ASSERT_EQ(Futureim({"init"}, false).exit_code, 0);
   testing::LakeFixtureWriter lake(workdir_.path() / "lake");
   testing::WriteShopLake(lake);
-  auto result = testing::RunProcess(
-      {testing::FutureimBinary(), "lake", "push"},
-      {{"FUTUREIM_WORKDIR", workdir_.path().string()},
-       {"FUTUREIM_LAKE_BACKEND", "s3"},
-       {"FUTUREIM_LAKE_S3_ENDPOINT", Settings().endpoint},
-       {"FUTUREIM_LAKE_S3_BUCKET", testing::kBucket},
-       {"FUTUREIM_LAKE_S3_PREFIX", prefix_},
-       {"FUTUREIM_LAKE_S3_ACCESS_KEY_ID", "WRONG"},
-       {"FUTUREIM_LAKE_S3_SECRET_ACCESS_KEY", "WRONG"}});
+  auto result = testing::RunProcess({testing::FutureimBinary(), "lake", "push"},
+                                    {{"FUTUREIM_WORKDIR", workdir_.path().string()},
+                                     {"FUTUREIM_LAKE_BACKEND", "s3"},
+                                     {"FUTUREIM_LAKE_S3_ENDPOINT", Settings().endpoint},
+                                     {"FUTUREIM_LAKE_S3_BUCKET", testing::kBucket},
+                                     {"FUTUREIM_LAKE_S3_PREFIX", prefix_},
+                                     {"FUTUREIM_LAKE_S3_ACCESS_KEY_ID", "WRONG"},
+                                     {"FUTUREIM_LAKE_S3_SECRET_ACCESS_KEY", "WRONG"}});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("ccess"), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find("WRONG"), std::string::npos) << "a credential was printed";
