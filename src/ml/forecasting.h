@@ -24,6 +24,14 @@
 
 namespace futureim::ml {
 
+// A dated holiday. Days with the same name share one effect (the
+// Prophet-style model's regressor), so "Black Friday" of two years is one
+// effect learnt from the history and applied in the horizon.
+struct Holiday {
+  std::string name;
+  core::CivilDate date;
+};
+
 // One value per calendar day, no gaps: values[i] is the value of day
 // start + i. Callers fill days without sales with 0 before forecasting.
 struct DailySeries {
@@ -50,13 +58,14 @@ std::vector<ForecastModelKind> ConcreteForecastModels();
 int MinimumObservations(ForecastModelKind kind, int season_length);
 
 struct ForecastOptions {
-  int horizon = 28;                                 // 1..365 days
+  int horizon = 28;  // 1..365 days
   ForecastModelKind kind = ForecastModelKind::kAuto;
   std::vector<double> interval_levels = {0.8, 0.95};  // each in (0, 1)
-  int season_length = 7;                            // weekly for daily data
+  int season_length = 7;                              // weekly for daily data
   // Days with holiday effects (Prophet-style regressors; others ignore them).
-  // Dates may lie in the history or in the forecast horizon.
-  std::vector<core::CivilDate> holidays;
+  // Dates may lie in the history or in the forecast horizon; see
+  // ml/retail_calendar.h for the usual retail days.
+  std::vector<Holiday> holidays;
   // kAuto: rolling-origin backtest with this many folds, each forecasting
   // backtest_horizon days (0: min(horizon, 28)). Also used by every kind to
   // report backtest scores when the series is long enough.
@@ -87,13 +96,13 @@ struct BacktestScore {
 
 struct ForecastResult {
   ForecastModelKind model = ForecastModelKind::kSeasonalNaive;  // the model used
-  std::string description;   // e.g. "ETS(A,Ad,A)", "ARIMA(1,1,1)(0,1,1)[7]"
+  std::string description;     // e.g. "ETS(A,Ad,A)", "ARIMA(1,1,1)(0,1,1)[7]"
   core::CivilDate first_date;  // the day after the last observation
   std::vector<double> point;
   std::vector<PredictionInterval> intervals;  // in the order of interval_levels
-  std::string interval_method;  // "model" or "backtest residuals"
-  std::vector<BacktestScore> backtest;  // every model scored (kAuto: all candidates)
-  std::vector<std::string> notes;       // fallbacks taken, e.g. a constant series
+  std::string interval_method;                // "model" or "backtest residuals"
+  std::vector<BacktestScore> backtest;        // every model scored (kAuto: all candidates)
+  std::vector<std::string> notes;             // fallbacks taken, e.g. a constant series
 };
 
 ForecastResult Forecast(const DailySeries& series, const ForecastOptions& options);
