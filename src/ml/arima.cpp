@@ -1,9 +1,7 @@
 #include "ml/arima.h"
 
-#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <limits>
 #include <numbers>
 #include <numeric>
@@ -11,7 +9,11 @@
 #include <stdexcept>
 #include <tuple>
 
+#include <Eigen/Dense>
+#include <fmt/format.h>
+
 #include "ml/nelder_mead.h"
+#include "ml/series_trend.h"
 
 namespace futureim::ml {
 namespace {
@@ -28,10 +30,12 @@ std::vector<double> Multiply(const std::vector<double>& a, const std::vector<dou
 }
 
 // 1 − Σ c_i B^(i·stride) (sign −1, AR) or 1 + Σ c_i B^(i·stride) (sign +1, MA).
-std::vector<double> LagPolynomial(const std::vector<double>& coefficients, int stride, double sign) {
+std::vector<double> LagPolynomial(const std::vector<double>& coefficients, int stride,
+                                  double sign) {
   std::vector<double> out(coefficients.size() * static_cast<size_t>(stride) + 1, 0.0);
   out[0] = 1.0;
-  for (size_t i = 0; i < coefficients.size(); ++i) out[(i + 1) * static_cast<size_t>(stride)] = sign * coefficients[i];
+  for (size_t i = 0; i < coefficients.size(); ++i)
+    out[(i + 1) * static_cast<size_t>(stride)] = sign * coefficients[i];
   return out;
 }
 
@@ -54,7 +58,8 @@ std::vector<double> Difference(const std::vector<double>& y, int d, int seasonal
   std::vector<double> w = y;
   for (int i = 0; i < seasonal_d; ++i) {
     std::vector<double> next;
-    for (size_t t = static_cast<size_t>(m); t < w.size(); ++t) next.push_back(w[t] - w[t - static_cast<size_t>(m)]);
+    for (size_t t = static_cast<size_t>(m); t < w.size(); ++t)
+      next.push_back(w[t] - w[t - static_cast<size_t>(m)]);
     w = std::move(next);
   }
   for (int i = 0; i < d; ++i) {
@@ -87,8 +92,10 @@ struct Expanded {
 };
 
 Expanded Expand(const Coefficients& c, int m) {
-  const std::vector<double> ar = Multiply(LagPolynomial(c.ar, 1, -1.0), LagPolynomial(c.seasonal_ar, m, -1.0));
-  const std::vector<double> ma = Multiply(LagPolynomial(c.ma, 1, 1.0), LagPolynomial(c.seasonal_ma, m, 1.0));
+  const std::vector<double> ar =
+      Multiply(LagPolynomial(c.ar, 1, -1.0), LagPolynomial(c.seasonal_ar, m, -1.0));
+  const std::vector<double> ma =
+      Multiply(LagPolynomial(c.ma, 1, 1.0), LagPolynomial(c.seasonal_ma, m, 1.0));
   Expanded e;
   for (size_t i = 1; i < ar.size(); ++i) e.ar.push_back(-ar[i]);
   for (size_t j = 1; j < ma.size(); ++j) e.ma.push_back(ma[j]);
@@ -124,7 +131,8 @@ ArimaFit ToFit(const std::vector<double>& w, const ArimaOrder& order, const Coef
   const Expanded model = Expand(c, order.season_length);
   const double sum = ConditionalSumOfSquares(w, model, c.mean, &fit.residuals);
   const double n = static_cast<double>(fit.residuals.size());
-  const double k = order.p + order.q + order.seasonal_p + order.seasonal_q + (order.constant ? 1 : 0) + 1;
+  const double k =
+      order.p + order.q + order.seasonal_p + order.seasonal_q + (order.constant ? 1 : 0) + 1;
   if (n <= k + 1) {
     fit.log_likelihood = -kInfinity;
     fit.aicc = kInfinity;
@@ -141,7 +149,8 @@ ArimaFit ToFit(const std::vector<double>& w, const ArimaOrder& order, const Coef
 std::string ArimaName(const ArimaOrder& order) {
   std::string name = fmt::format("ARIMA({},{},{})", order.p, order.d, order.q);
   if (order.seasonal_p + order.seasonal_d + order.seasonal_q > 0) {
-    name += fmt::format("({},{},{})[{}]", order.seasonal_p, order.seasonal_d, order.seasonal_q, order.season_length);
+    name += fmt::format("({},{},{})[{}]", order.seasonal_p, order.seasonal_d, order.seasonal_q,
+                        order.season_length);
   }
   if (order.constant) name += order.d + order.seasonal_d == 0 ? " with mean" : " with drift";
   return name;
@@ -157,7 +166,8 @@ double KpssStatistic(const std::vector<double>& y) {
     partial += e[t];
     eta += partial * partial;
   }
-  const size_t lags = static_cast<size_t>(std::trunc(4.0 * std::pow(static_cast<double>(n) / 100.0, 0.25)));
+  const size_t lags =
+      static_cast<size_t>(std::trunc(4.0 * std::pow(static_cast<double>(n) / 100.0, 0.25)));
   double variance = 0.0;
   for (size_t t = 0; t < n; ++t) variance += e[t] * e[t];
   for (size_t l = 1; l <= lags && l < n; ++l) {
@@ -181,53 +191,15 @@ int UnitRootDifferences(const std::vector<double>& y) {
 }
 
 int SeasonalDifferences(const std::vector<double>& y, int m) {
-  const size_t n = y.size();
-  if (m < 2 || n < 3 * static_cast<size_t>(m)) return 0;
-  // Classical decomposition: a centred moving average of length m (2×m when
-  // m is even) is the trend; the seasonal part is the per-position mean of
-  // the detrended series.
-  const size_t half = static_cast<size_t>(m) / 2;
-  std::vector<double> detrended(n, std::numeric_limits<double>::quiet_NaN());
-  for (size_t t = half; t + half < n; ++t) {
-    double trend = 0.0;
-    if (m % 2 == 1) {
-      for (size_t i = t - half; i <= t + half; ++i) trend += y[i];
-      trend /= m;
-    } else {
-      for (size_t i = t - half; i <= t + half; ++i) trend += (i == t - half || i == t + half ? 0.5 : 1.0) * y[i];
-      trend /= m;
-    }
-    detrended[t] = y[t] - trend;
-  }
-  std::vector<double> seasonal(static_cast<size_t>(m), 0.0);
-  std::vector<int> counts(static_cast<size_t>(m), 0);
-  for (size_t t = 0; t < n; ++t) {
-    if (std::isnan(detrended[t])) continue;
-    seasonal[t % static_cast<size_t>(m)] += detrended[t];
-    ++counts[t % static_cast<size_t>(m)];
-  }
-  for (size_t j = 0; j < seasonal.size(); ++j) seasonal[j] /= std::max(1, counts[j]);
-  std::vector<double> remainder, seasonal_plus_remainder;
-  for (size_t t = 0; t < n; ++t) {
-    if (std::isnan(detrended[t])) continue;
-    seasonal_plus_remainder.push_back(detrended[t]);
-    remainder.push_back(detrended[t] - seasonal[t % static_cast<size_t>(m)]);
-  }
-  auto variance = [](const std::vector<double>& v) {
-    const double mean = std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size());
-    double sum = 0.0;
-    for (double x : v) sum += (x - mean) * (x - mean);
-    return sum / static_cast<double>(v.size());
-  };
-  const double total = variance(seasonal_plus_remainder);
-  if (total <= 0.0) return 0;
-  const double strength = std::max(0.0, 1.0 - variance(remainder) / total);
-  return strength > 0.64 ? 1 : 0;
+  const std::optional<double> strength = SeasonalStrength(y, m);
+  return strength && *strength > 0.64 ? 1 : 0;
 }
 
 ArimaFit FitArima(const std::vector<double>& y, const ArimaOrder& order) {
   const std::vector<double> w = Difference(y, order.d, order.seasonal_d, order.season_length);
-  const size_t count = static_cast<size_t>(order.p + order.q + order.seasonal_p + order.seasonal_q) + (order.constant ? 1 : 0);
+  const size_t count =
+      static_cast<size_t>(order.p + order.q + order.seasonal_p + order.seasonal_q) +
+      (order.constant ? 1 : 0);
   if (w.size() < count + 3) {
     ArimaFit none;
     none.order = order;
@@ -253,12 +225,14 @@ ArimaFit FitArima(const std::vector<double>& y, const ArimaOrder& order) {
     }
     return ConditionalSumOfSquares(w, Expand(c, order.season_length), c.mean, nullptr);
   };
-  NelderMeadResult best = MinimizeNelderMead(objective, start, step, 300 * static_cast<int>(count + 1), 1e-9);
+  NelderMeadResult best =
+      MinimizeNelderMead(objective, start, step, 300 * static_cast<int>(count + 1), 1e-9);
   best = MinimizeNelderMead(objective, best.argmin, step, 150 * static_cast<int>(count + 1), 1e-9);
   return ToFit(w, order, Decode(best.argmin, order));
 }
 
-std::vector<double> ForecastArimaFit(const ArimaFit& fit, const std::vector<double>& y, int horizon) {
+std::vector<double> ForecastArimaFit(const ArimaFit& fit, const std::vector<double>& y,
+                                     int horizon) {
   const ArimaOrder& order = fit.order;
   const int m = order.season_length;
   std::vector<double> w = Difference(y, order.d, order.seasonal_d, m);
@@ -270,7 +244,8 @@ std::vector<double> ForecastArimaFit(const ArimaFit& fit, const std::vector<doub
   for (int h = 0; h < horizon; ++h) {
     const size_t t = w.size();
     double prediction = fit.mean;
-    for (size_t i = 0; i < model.ar.size() && i < t; ++i) prediction += model.ar[i] * (w[t - i - 1] - fit.mean);
+    for (size_t i = 0; i < model.ar.size() && i < t; ++i)
+      prediction += model.ar[i] * (w[t - i - 1] - fit.mean);
     for (size_t j = 0; j < model.ma.size() && j < t; ++j) prediction += model.ma[j] * e[t - j - 1];
     w.push_back(prediction);
     e.push_back(0.0);
@@ -278,7 +253,8 @@ std::vector<double> ForecastArimaFit(const ArimaFit& fit, const std::vector<doub
   // Undo the differencing: y_t = w_t − Σ_k D_k y_{t−k}, D(B) = (1−B)^d (1−B^m)^D.
   std::vector<double> polynomial{1.0};
   for (int i = 0; i < order.d; ++i) polynomial = Multiply(polynomial, {1.0, -1.0});
-  for (int i = 0; i < order.seasonal_d; ++i) polynomial = Multiply(polynomial, LagPolynomial({1.0}, m, -1.0));
+  for (int i = 0; i < order.seasonal_d; ++i)
+    polynomial = Multiply(polynomial, LagPolynomial({1.0}, m, -1.0));
   std::vector<double> extended = y;
   const size_t future_start = w.size() - static_cast<size_t>(horizon);
   for (int h = 0; h < horizon; ++h) {
@@ -302,7 +278,9 @@ ArimaFit AutoArima(const std::vector<double>& y, int season_length) {
   best.aicc = kInfinity;
   std::set<std::tuple<int, int, int, int, bool>> tried;
   auto consider = [&](int p, int q, int sp, int sq, bool constant) {
-    if (p < 0 || q < 0 || sp < 0 || sq < 0 || p > kMaxP || q > kMaxQ || sp > kMaxSeasonalP || sq > kMaxSeasonalQ) return false;
+    if (p < 0 || q < 0 || sp < 0 || sq < 0 || p > kMaxP || q > kMaxQ || sp > kMaxSeasonalP ||
+        sq > kMaxSeasonalQ)
+      return false;
     if (!seasonal && (sp > 0 || sq > 0)) return false;
     if (constant && !constant_allowed) return false;
     if (!tried.insert({p, q, sp, sq, constant}).second) return false;
@@ -323,15 +301,19 @@ ArimaFit AutoArima(const std::vector<double>& y, int season_length) {
   for (bool improved = true; improved && std::isfinite(best.aicc);) {
     improved = false;
     const ArimaOrder o = best.order;
-    const int deltas[][4] = {{1, 0, 0, 0},  {-1, 0, 0, 0}, {0, 1, 0, 0},  {0, -1, 0, 0}, {1, 1, 0, 0},
-                             {-1, -1, 0, 0}, {0, 0, 1, 0},  {0, 0, -1, 0}, {0, 0, 0, 1},  {0, 0, 0, -1}};
+    const int deltas[][4] = {{1, 0, 0, 0}, {-1, 0, 0, 0},  {0, 1, 0, 0}, {0, -1, 0, 0},
+                             {1, 1, 0, 0}, {-1, -1, 0, 0}, {0, 0, 1, 0}, {0, 0, -1, 0},
+                             {0, 0, 0, 1}, {0, 0, 0, -1}};
     for (const auto& delta : deltas) {
-      if (consider(o.p + delta[0], o.q + delta[1], o.seasonal_p + delta[2], o.seasonal_q + delta[3], o.constant)) {
+      if (consider(o.p + delta[0], o.q + delta[1], o.seasonal_p + delta[2], o.seasonal_q + delta[3],
+                   o.constant)) {
         improved = true;
         break;
       }
     }
-    if (!improved && constant_allowed && consider(o.p, o.q, o.seasonal_p, o.seasonal_q, !o.constant)) improved = true;
+    if (!improved && constant_allowed &&
+        consider(o.p, o.q, o.seasonal_p, o.seasonal_q, !o.constant))
+      improved = true;
   }
   if (!std::isfinite(best.aicc)) throw std::runtime_error("no ARIMA model could be fitted");
   return best;

@@ -23,8 +23,8 @@ struct ArimaOrder {
 struct ArimaFit {
   ArimaOrder order;
   std::vector<double> ar, ma, seasonal_ar, seasonal_ma;
-  double mean = 0.0;      // of the differenced series
-  double sigma2 = 0.0;    // residual variance
+  double mean = 0.0;    // of the differenced series
+  double sigma2 = 0.0;  // residual variance
   double log_likelihood = 0.0;
   double aicc = 0.0;
   std::vector<double> residuals;  // on the differenced scale, aligned to y's end
@@ -41,7 +41,8 @@ int UnitRootDifferences(const std::vector<double>& y);
 int SeasonalDifferences(const std::vector<double>& y, int season_length);
 
 ArimaFit FitArima(const std::vector<double>& y, const ArimaOrder& order);
-std::vector<double> ForecastArimaFit(const ArimaFit& fit, const std::vector<double>& y, int horizon);
+std::vector<double> ForecastArimaFit(const ArimaFit& fit, const std::vector<double>& y,
+                                     int horizon);
 // The stepwise search; returns the fit of least AICc.
 ArimaFit AutoArima(const std::vector<double>& y, int season_length);
 ModelForecast ForecastAutoArima(const std::vector<double>& y, int horizon, int season_length);

@@ -46,7 +46,8 @@ EtsParameters InitialStates(const std::vector<double>& y, const EtsSpec& spec, i
       }
       p.seasonal_initial[static_cast<size_t>(j)] = sum / seasons;
     }
-    const double centre = std::accumulate(p.seasonal_initial.begin(), p.seasonal_initial.end(), 0.0) / m;
+    const double centre =
+        std::accumulate(p.seasonal_initial.begin(), p.seasonal_initial.end(), 0.0) / m;
     for (double& s : p.seasonal_initial) s = multiplicative ? s / centre : s - centre;
   }
   p.level = means[0];
@@ -54,7 +55,8 @@ EtsParameters InitialStates(const std::vector<double>& y, const EtsSpec& spec, i
     if (seasons >= 2) {
       p.trend = (means[1] - means[0]) / period;
     } else if (n >= 2) {
-      p.trend = (y[static_cast<size_t>(std::min(n, period) - 1)] - y[0]) / std::max(1, std::min(n, period) - 1);
+      p.trend = (y[static_cast<size_t>(std::min(n, period) - 1)] - y[0]) /
+                std::max(1, std::min(n, period) - 1);
     }
   }
   p.alpha = 0.2;
@@ -78,7 +80,9 @@ std::string EtsName(const EtsSpec& spec) {
   std::string name = "ETS(";
   name += spec.error == EtsError::kAdditive ? "A," : "M,";
   name += spec.trend == EtsTrend::kNone ? "N," : spec.trend == EtsTrend::kAdditive ? "A," : "Ad,";
-  name += spec.season == EtsSeason::kNone ? "N)" : spec.season == EtsSeason::kAdditive ? "A)" : "M)";
+  name += spec.season == EtsSeason::kNone       ? "N)"
+          : spec.season == EtsSeason::kAdditive ? "A)"
+                                                : "M)";
   return name;
 }
 
@@ -101,7 +105,8 @@ EtsFit FilterEts(const std::vector<double>& y, const EtsSpec& spec, int season_l
   const double phi = HasTrend(spec) ? parameters.phi : 0.0;
   double level = parameters.level;
   double trend = HasTrend(spec) ? parameters.trend : 0.0;
-  std::vector<double> seasonal = HasSeason(spec) ? parameters.seasonal_initial : std::vector<double>{0.0};
+  std::vector<double> seasonal =
+      HasSeason(spec) ? parameters.seasonal_initial : std::vector<double>{0.0};
   const bool multiplicative_season = spec.season == EtsSeason::kMultiplicative;
   double sum_squares = 0.0;
   double sum_log_forecast = 0.0;
@@ -142,7 +147,8 @@ EtsFit FilterEts(const std::vector<double>& y, const EtsSpec& spec, int season_l
   fit.final_trend = trend;
   if (HasSeason(spec)) {
     fit.final_seasonal.resize(static_cast<size_t>(m));
-    for (size_t i = 0; i < static_cast<size_t>(m); ++i) fit.final_seasonal[i] = seasonal[(n + i) % static_cast<size_t>(m)];
+    for (size_t i = 0; i < static_cast<size_t>(m); ++i)
+      fit.final_seasonal[i] = seasonal[(n + i) % static_cast<size_t>(m)];
   }
   const double count = static_cast<double>(n);
   if (!admissible || n == 0) {
@@ -152,9 +158,11 @@ EtsFit FilterEts(const std::vector<double>& y, const EtsSpec& spec, int season_l
   }
   // A floor on the variance keeps a perfect fit finite (a constant series).
   const double variance = std::max(sum_squares / count, 1e-300);
-  fit.log_likelihood = -0.5 * count * (std::log(2.0 * std::numbers::pi * variance) + 1.0) - sum_log_forecast;
+  fit.log_likelihood =
+      -0.5 * count * (std::log(2.0 * std::numbers::pi * variance) + 1.0) - sum_log_forecast;
   const double k = ParameterCount(spec, m);
-  fit.aicc = -2.0 * fit.log_likelihood + 2.0 * k + (count - k - 1.0 > 0.0 ? 2.0 * k * (k + 1.0) / (count - k - 1.0) : kInfinity);
+  fit.aicc = -2.0 * fit.log_likelihood + 2.0 * k +
+             (count - k - 1.0 > 0.0 ? 2.0 * k * (k + 1.0) / (count - k - 1.0) : kInfinity);
   return fit;
 }
 
@@ -180,7 +188,8 @@ EtsFit FitEts(const std::vector<double>& y, const EtsSpec& spec, int season_leng
       const bool multiplicative = spec.season == EtsSeason::kMultiplicative;
       double sum = 0.0;
       for (size_t j = 0; j < p.seasonal_initial.size(); ++j) {
-        if (j + 1 < p.seasonal_initial.size()) p.seasonal_initial[j] += (multiplicative ? 0.05 : scale) * u[i++];
+        if (j + 1 < p.seasonal_initial.size())
+          p.seasonal_initial[j] += (multiplicative ? 0.05 : scale) * u[i++];
         sum += p.seasonal_initial[j];
       }
       // Normalised like the start: deviations sum to 0, ratios average 1.
@@ -207,11 +216,13 @@ EtsFit FitEts(const std::vector<double>& y, const EtsSpec& spec, int season_leng
     if (HasSeason(spec)) u0.resize(u0.size() + static_cast<size_t>(m - 1), 0.0);
     std::vector<double> step(u0.size(), 0.5);
     for (size_t i = 0; i < smoothing_count; ++i) step[i] = 2.0;
-    NelderMeadResult fit = MinimizeNelderMead(objective, u0, step, 400 * static_cast<int>(u0.size()));
+    NelderMeadResult fit =
+        MinimizeNelderMead(objective, u0, step, 400 * static_cast<int>(u0.size()));
     // Restarts from the optimum with a fresh simplex escape premature
     // collapses; stop when one gains less than 0.01 in log-likelihood.
     for (int restart = 0; restart < 4; ++restart) {
-      NelderMeadResult next = MinimizeNelderMead(objective, fit.argmin, step, 200 * static_cast<int>(u0.size()));
+      NelderMeadResult next =
+          MinimizeNelderMead(objective, fit.argmin, step, 200 * static_cast<int>(u0.size()));
       const double gain = fit.minimum - next.minimum;
       if (next.minimum < fit.minimum) fit = std::move(next);
       if (!(gain > 0.01)) break;
@@ -248,9 +259,11 @@ ModelForecast ForecastEts(const std::vector<double>& y, int horizon, int season_
   for (EtsError error : {EtsError::kAdditive, EtsError::kMultiplicative}) {
     if (error == EtsError::kMultiplicative && !positive) continue;
     for (EtsTrend trend : {EtsTrend::kNone, EtsTrend::kAdditive, EtsTrend::kDamped}) {
-      for (EtsSeason season : {EtsSeason::kNone, EtsSeason::kAdditive, EtsSeason::kMultiplicative}) {
+      for (EtsSeason season :
+           {EtsSeason::kNone, EtsSeason::kAdditive, EtsSeason::kMultiplicative}) {
         if (season != EtsSeason::kNone && !seasonal) continue;
-        if (season == EtsSeason::kMultiplicative && (!positive || error == EtsError::kAdditive)) continue;
+        if (season == EtsSeason::kMultiplicative && (!positive || error == EtsError::kAdditive))
+          continue;
         specs.push_back({error, trend, season});
       }
     }
@@ -259,7 +272,8 @@ ModelForecast ForecastEts(const std::vector<double>& y, int horizon, int season_
   best.aicc = kInfinity;
   for (const EtsSpec& spec : specs) {
     EtsFit fit = FitEts(y, spec, season_length);
-    if (std::isfinite(fit.aicc) && (fit.aicc < best.aicc || !std::isfinite(best.aicc))) best = std::move(fit);
+    if (std::isfinite(fit.aicc) && (fit.aicc < best.aicc || !std::isfinite(best.aicc)))
+      best = std::move(fit);
   }
   if (!std::isfinite(best.aicc)) throw std::runtime_error("no admissible ETS model");
   ModelForecast out;

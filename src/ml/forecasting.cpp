@@ -1,11 +1,12 @@
 #include "ml/forecasting.h"
 
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
-#include <fmt/format.h>
 #include <numeric>
 #include <stdexcept>
+
+#include <boost/math/distributions/normal.hpp>
+#include <fmt/format.h>
 
 #include "core/error.h"
 #include "ml/arima.h"
@@ -37,14 +38,16 @@ constexpr KindName kKindNames[] = {
 
 void Validate(const DailySeries& series, const ForecastOptions& options) {
   if (options.horizon < 1 || options.horizon > kMaxHorizon) {
-    throw core::Error(fmt::format("forecast horizon must be 1..{} days, got {}", kMaxHorizon, options.horizon));
+    throw core::Error(
+        fmt::format("forecast horizon must be 1..{} days, got {}", kMaxHorizon, options.horizon));
   }
   if (options.season_length < 1 || options.season_length > 366) {
     throw core::Error(fmt::format("season length must be 1..366, got {}", options.season_length));
   }
   for (double level : options.interval_levels) {
     if (!(level > 0.0 && level < 1.0)) {
-      throw core::Error(fmt::format("interval level must lie strictly between 0 and 1, got {}", level));
+      throw core::Error(
+          fmt::format("interval level must lie strictly between 0 and 1, got {}", level));
     }
   }
   if (options.backtest_folds < 0 || options.backtest_horizon < 0) {
@@ -57,7 +60,9 @@ void Validate(const DailySeries& series, const ForecastOptions& options) {
     }
   }
   if (options.kind == ForecastModelKind::kBoostedTrees) {
-    throw core::Error("the boosted_trees forecaster is not built yet; use auto, ets, arima, prophet_style or seasonal_naive");
+    throw core::Error(
+        "the boosted_trees forecaster is not built yet; use auto, ets, arima, prophet_style or "
+        "seasonal_naive");
   }
   const int needed = MinimumObservations(options.kind, options.season_length);
   if (static_cast<int>(series.values.size()) < needed) {
@@ -71,10 +76,12 @@ core::CivilDate AddDays(const core::CivilDate& date, int64_t days) {
 }
 
 DailySeries Head(const DailySeries& series, size_t length) {
-  return {series.start, std::vector<double>(series.values.begin(), series.values.begin() + static_cast<long>(length))};
+  return {series.start, std::vector<double>(series.values.begin(),
+                                            series.values.begin() + static_cast<long>(length))};
 }
 
-ModelForecast FitModel(ForecastModelKind kind, const DailySeries& series, int horizon, const ForecastOptions& options) {
+ModelForecast FitModel(ForecastModelKind kind, const DailySeries& series, int horizon,
+                       const ForecastOptions& options) {
   ModelForecast forecast;
   switch (kind) {
     case ForecastModelKind::kSeasonalNaive:
@@ -92,10 +99,13 @@ ModelForecast FitModel(ForecastModelKind kind, const DailySeries& series, int ho
     default:
       throw std::logic_error("FitModel: not a concrete model");
   }
-  const bool finite = std::all_of(forecast.point.begin(), forecast.point.end(), [](double v) { return std::isfinite(v); }) &&
-                      std::all_of(forecast.residuals.begin(), forecast.residuals.end(), [](double v) { return std::isfinite(v); });
+  const bool finite = std::all_of(forecast.point.begin(), forecast.point.end(),
+                                  [](double v) { return std::isfinite(v); }) &&
+                      std::all_of(forecast.residuals.begin(), forecast.residuals.end(),
+                                  [](double v) { return std::isfinite(v); });
   if (!finite || static_cast<int>(forecast.point.size()) != horizon) {
-    throw std::runtime_error(fmt::format("{} produced a non-finite forecast", ForecastModelName(kind)));
+    throw std::runtime_error(
+        fmt::format("{} produced a non-finite forecast", ForecastModelName(kind)));
   }
   return forecast;
 }
@@ -116,8 +126,8 @@ struct Backtest {
 
 // Rolling origin: fold k (k = folds..1) trains on the series up to
 // n − k·H and forecasts the next H days; the test windows do not overlap.
-Backtest RunBacktest(ForecastModelKind kind, const DailySeries& series, const ForecastOptions& options, int fold_horizon,
-                     int folds) {
+Backtest RunBacktest(ForecastModelKind kind, const DailySeries& series,
+                     const ForecastOptions& options, int fold_horizon, int folds) {
   Backtest result;
   result.score.model = kind;
   const size_t n = series.values.size();
@@ -171,18 +181,20 @@ double Quantile(std::vector<double> values, double probability) {
   return values[below] * (1.0 - weight) + values[above] * weight;
 }
 
-// Intervals from the backtest's pooled errors (empirical quantiles, so a
-// biased or skewed model gets asymmetric intervals); beyond the backtest's
+// Intervals from the backtest's pooled absolute errors (empirical
+// quantiles, split-conformal style); beyond the backtest's
 // horizon the width grows with √(h / H). Without enough backtest errors, a
 // normal interval from the in-sample residuals' spread widening with √h.
-void AddIntervals(ForecastResult& result, const std::vector<double>& backtest_errors, int backtest_horizon,
-                  const std::vector<double>& residuals, const std::vector<double>& levels) {
+void AddIntervals(ForecastResult& result, const std::vector<double>& backtest_errors,
+                  int backtest_horizon, const std::vector<double>& residuals,
+                  const std::vector<double>& levels) {
   const size_t horizon = result.point.size();
   const bool from_backtest = backtest_errors.size() >= kMinBacktestErrors;
   result.interval_method = from_backtest ? "backtest residuals" : "in-sample residuals";
   double residual_sd = 0.0;
   if (!from_backtest && residuals.size() > 1) {
-    const double mean = std::accumulate(residuals.begin(), residuals.end(), 0.0) / static_cast<double>(residuals.size());
+    const double mean = std::accumulate(residuals.begin(), residuals.end(), 0.0) /
+                        static_cast<double>(residuals.size());
     for (double r : residuals) residual_sd += (r - mean) * (r - mean);
     residual_sd = std::sqrt(residual_sd / static_cast<double>(residuals.size() - 1));
   }
@@ -194,8 +206,13 @@ void AddIntervals(ForecastResult& result, const std::vector<double>& backtest_er
     interval.upper.resize(horizon);
     double low_offset = 0.0, high_offset = 0.0;
     if (from_backtest) {
-      low_offset = Quantile(backtest_errors, (1.0 - level) / 2.0);
-      high_offset = Quantile(backtest_errors, (1.0 + level) / 2.0);
+      // Symmetric: the backtest's bias (e.g. under-forecasting a rising
+      // spring) need not recur in the horizon, so |error| quantiles are
+      // more robust than signed ones.
+      std::vector<double> absolute(backtest_errors.size());
+      for (size_t i = 0; i < absolute.size(); ++i) absolute[i] = std::abs(backtest_errors[i]);
+      high_offset = Quantile(absolute, level);
+      low_offset = -high_offset;
     } else {
       const double z = boost::math::quantile(boost::math::normal(), (1.0 + level) / 2.0);
       low_offset = -z * residual_sd;
@@ -203,7 +220,8 @@ void AddIntervals(ForecastResult& result, const std::vector<double>& backtest_er
     }
     for (size_t h = 0; h < horizon; ++h) {
       const double step = static_cast<double>(h + 1);
-      const double growth = from_backtest ? std::sqrt(std::max(1.0, step / backtest_horizon)) : std::sqrt(step);
+      const double growth =
+          from_backtest ? std::sqrt(std::max(1.0, step / backtest_horizon)) : std::sqrt(step);
       const double point = result.point[h];
       interval.lower[h] = std::min(point, point + growth * low_offset);
       interval.upper[h] = std::max(point, point + growth * high_offset);
@@ -267,7 +285,8 @@ ForecastResult Forecast(const DailySeries& series, const ForecastOptions& option
     result.model = ForecastModelKind::kSeasonalNaive;
     result.description = "constant";
     result.point.assign(static_cast<size_t>(options.horizon), series.values.front());
-    for (double level : options.interval_levels) result.intervals.push_back({level, result.point, result.point});
+    for (double level : options.interval_levels)
+      result.intervals.push_back({level, result.point, result.point});
     result.interval_method = "constant series";
     result.notes.push_back("the series is constant: flat forecast with zero-width intervals");
     return result;
@@ -287,11 +306,13 @@ ForecastResult Forecast(const DailySeries& series, const ForecastOptions& option
 
   // The backtest: as many folds (up to the requested) as leave each model
   // its minimum training length.
-  const int fold_horizon = options.backtest_horizon > 0 ? options.backtest_horizon
-                                                        : std::min(options.horizon, kMaxBacktestHorizon);
+  const int fold_horizon = options.backtest_horizon > 0
+                               ? options.backtest_horizon
+                               : std::min(options.horizon, kMaxBacktestHorizon);
   std::vector<Backtest> backtests;
   for (ForecastModelKind kind : candidates) {
-    const int needed = std::max(MinimumObservations(kind, options.season_length), 2 * options.season_length);
+    const int needed =
+        std::max(MinimumObservations(kind, options.season_length), 2 * options.season_length);
     const int room = (static_cast<int>(n) - needed) / fold_horizon;
     const int folds = std::min(options.backtest_folds, std::max(room, 0));
     if (folds == 0) {
@@ -323,7 +344,8 @@ ForecastResult Forecast(const DailySeries& series, const ForecastOptions& option
     forecast = FitModel(used, series, options.horizon, options);
   } catch (const std::exception& e) {
     if (used == ForecastModelKind::kSeasonalNaive) throw;
-    result.notes.push_back(fmt::format("{} failed ({}); fell back to seasonal naive", ForecastModelName(used), e.what()));
+    result.notes.push_back(fmt::format("{} failed ({}); fell back to seasonal naive",
+                                       ForecastModelName(used), e.what()));
     used = ForecastModelKind::kSeasonalNaive;
     forecast = FitModel(used, series, options.horizon, options);
   }

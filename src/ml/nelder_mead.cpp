@@ -14,9 +14,9 @@ double Finite(double value) {
 
 }  // namespace
 
-NelderMeadResult MinimizeNelderMead(const std::function<double(const std::vector<double>&)>& objective,
-                                    std::vector<double> start, const std::vector<double>& step,
-                                    int max_evaluations, double tolerance) {
+NelderMeadResult MinimizeNelderMead(
+    const std::function<double(const std::vector<double>&)>& objective, std::vector<double> start,
+    const std::vector<double>& step, int max_evaluations, double tolerance) {
   const size_t n = start.size();
   NelderMeadResult result;
   if (n == 0) {
@@ -36,7 +36,8 @@ NelderMeadResult MinimizeNelderMead(const std::function<double(const std::vector
   std::vector<size_t> order(n + 1);
   while (evaluations < max_evaluations) {
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] < values[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return values[a] < values[b]; });
     const size_t best = order.front();
     const size_t worst = order.back();
     const size_t second_worst = order[n - 1];
@@ -52,7 +53,8 @@ NelderMeadResult MinimizeNelderMead(const std::function<double(const std::vector
     }
     auto along = [&](double coefficient) {
       std::vector<double> x(n);
-      for (size_t j = 0; j < n; ++j) x[j] = centroid[j] + coefficient * (simplex[worst][j] - centroid[j]);
+      for (size_t j = 0; j < n; ++j)
+        x[j] = centroid[j] + coefficient * (simplex[worst][j] - centroid[j]);
       return x;
     };
     std::vector<double> reflected = along(-1.0);
@@ -84,11 +86,13 @@ NelderMeadResult MinimizeNelderMead(const std::function<double(const std::vector
     }
     for (size_t i = 0; i <= n; ++i) {  // shrink towards the best vertex
       if (i == best) continue;
-      for (size_t j = 0; j < n; ++j) simplex[i][j] = simplex[best][j] + 0.5 * (simplex[i][j] - simplex[best][j]);
+      for (size_t j = 0; j < n; ++j)
+        simplex[i][j] = simplex[best][j] + 0.5 * (simplex[i][j] - simplex[best][j]);
       values[i] = evaluate(simplex[i]);
     }
   }
-  const size_t best = static_cast<size_t>(std::min_element(values.begin(), values.end()) - values.begin());
+  const size_t best =
+      static_cast<size_t>(std::min_element(values.begin(), values.end()) - values.begin());
   result.argmin = simplex[best];
   result.minimum = values[best];
   result.evaluations = evaluations;

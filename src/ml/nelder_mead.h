@@ -16,8 +16,8 @@ struct NelderMeadResult {
   int evaluations = 0;
 };
 
-NelderMeadResult MinimizeNelderMead(const std::function<double(const std::vector<double>&)>& objective,
-                                    std::vector<double> start, const std::vector<double>& step,
-                                    int max_evaluations = 2000, double tolerance = 1e-8);
+NelderMeadResult MinimizeNelderMead(
+    const std::function<double(const std::vector<double>&)>& objective, std::vector<double> start,
+    const std::vector<double>& step, int max_evaluations = 2000, double tolerance = 1e-8);
 
 }  // namespace futureim::ml

@@ -1,11 +1,12 @@
 #include "ml/prophet_style.h"
 
-#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <numbers>
 #include <string>
+
+#include <Eigen/Dense>
 
 namespace futureim::ml {
 namespace {
@@ -35,7 +36,8 @@ Eigen::MatrixXd Rows(const Design& design, int64_t first_day, int64_t count, dou
     x(i, 0) = 1.0;
     x(i, 1) = t;
     for (size_t j = 0; j < design.changepoints.size(); ++j) {
-      x(i, design.first_changepoint_column + static_cast<int>(j)) = std::max(0.0, t - design.changepoints[j]);
+      x(i, design.first_changepoint_column + static_cast<int>(j)) =
+          std::max(0.0, t - design.changepoints[j]);
     }
     int column = design.first_seasonal_column;
     for (int k = 1; k <= kWeeklyOrder; ++k) {
@@ -57,7 +59,8 @@ Eigen::MatrixXd Rows(const Design& design, int64_t first_day, int64_t count, dou
   return x;
 }
 
-Eigen::VectorXd Solve(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eigen::VectorXd& penalty) {
+Eigen::VectorXd Solve(const Eigen::MatrixXd& x, const Eigen::VectorXd& y,
+                      const Eigen::VectorXd& penalty) {
   Eigen::MatrixXd normal = x.transpose() * x;
   normal.diagonal() += penalty;
   return normal.ldlt().solve(x.transpose() * y);
@@ -65,7 +68,8 @@ Eigen::VectorXd Solve(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const 
 
 }  // namespace
 
-ModelForecast ForecastProphetStyle(const DailySeries& series, int horizon, const std::vector<Holiday>& holidays) {
+ModelForecast ForecastProphetStyle(const DailySeries& series, int horizon,
+                                   const std::vector<Holiday>& holidays) {
   const int64_t n = static_cast<int64_t>(series.values.size());
   const int64_t first_day = core::DaysFromCivil(series.start);
   const double time_scale = static_cast<double>(std::max<int64_t>(n - 1, 1));
@@ -76,19 +80,22 @@ ModelForecast ForecastProphetStyle(const DailySeries& series, int horizon, const
   }
   design.yearly = n >= 365;
   design.first_seasonal_column = design.first_changepoint_column + changepoints;
-  design.columns = design.first_seasonal_column + 2 * kWeeklyOrder + (design.yearly ? 2 * kYearlyOrder : 0);
+  design.columns =
+      design.first_seasonal_column + 2 * kWeeklyOrder + (design.yearly ? 2 * kYearlyOrder : 0);
   // A holiday gets a column only when it occurs in the history (otherwise
   // its effect cannot be learnt).
   for (const Holiday& holiday : holidays) {
     const int64_t day = core::DaysFromCivil(holiday.date);
     if (day < first_day || day >= first_day + n) continue;
-    if (!design.holiday_columns.contains(holiday.name)) design.holiday_columns[holiday.name] = design.columns++;
+    if (!design.holiday_columns.contains(holiday.name))
+      design.holiday_columns[holiday.name] = design.columns++;
   }
   for (const Holiday& holiday : holidays) {
     auto column = design.holiday_columns.find(holiday.name);
     if (column == design.holiday_columns.end()) continue;
     auto& columns = design.holiday_days[core::DaysFromCivil(holiday.date)];
-    if (std::find(columns.begin(), columns.end(), column->second) == columns.end()) columns.push_back(column->second);
+    if (std::find(columns.begin(), columns.end(), column->second) == columns.end())
+      columns.push_back(column->second);
   }
 
   double y_scale = 0.0;
@@ -101,7 +108,8 @@ ModelForecast ForecastProphetStyle(const DailySeries& series, int horizon, const
   auto penalties = [&](double variance) {
     Eigen::VectorXd penalty = Eigen::VectorXd::Zero(design.columns);
     for (int j = 0; j < changepoints; ++j) {
-      penalty(design.first_changepoint_column + j) = variance / (kChangepointPriorScale * kChangepointPriorScale);
+      penalty(design.first_changepoint_column + j) =
+          variance / (kChangepointPriorScale * kChangepointPriorScale);
     }
     for (int c = design.first_seasonal_column; c < design.columns; ++c) {
       penalty(c) = variance / (kSeasonalityPriorScale * kSeasonalityPriorScale);
@@ -115,15 +123,18 @@ ModelForecast ForecastProphetStyle(const DailySeries& series, int horizon, const
   beta = Solve(x, y, penalties(variance));
 
   const Eigen::VectorXd fitted = x * beta;
-  const Eigen::MatrixXd future = Rows(design, first_day, n + horizon, time_scale).bottomRows(horizon);
+  const Eigen::MatrixXd future =
+      Rows(design, first_day, n + horizon, time_scale).bottomRows(horizon);
   const Eigen::VectorXd forecast = future * beta;
   ModelForecast out;
   out.description = "ProphetStyle(changepoints=" + std::to_string(changepoints) + ", weekly" +
-                    (design.yearly ? ", yearly" : "") + ", holidays=" + std::to_string(design.holiday_columns.size()) + ")";
+                    (design.yearly ? ", yearly" : "") +
+                    ", holidays=" + std::to_string(design.holiday_columns.size()) + ")";
   out.point.resize(static_cast<size_t>(horizon));
   for (int h = 0; h < horizon; ++h) out.point[static_cast<size_t>(h)] = forecast(h) * y_scale;
   out.residuals.resize(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) out.residuals[static_cast<size_t>(i)] = (y(i) - fitted(i)) * y_scale;
+  for (int64_t i = 0; i < n; ++i)
+    out.residuals[static_cast<size_t>(i)] = (y(i) - fitted(i)) * y_scale;
   return out;
 }
 

@@ -16,6 +16,7 @@ namespace futureim::ml {
 // hard (a smooth trend), seasonality and holidays gently; the penalties are
 // scaled by the residual variance of a first pass (a MAP fit with Gaussian
 // priors of scale 0.05 for changepoints and 10 for the rest, on y / max|y|).
-ModelForecast ForecastProphetStyle(const DailySeries& series, int horizon, const std::vector<Holiday>& holidays);
+ModelForecast ForecastProphetStyle(const DailySeries& series, int horizon,
+                                   const std::vector<Holiday>& holidays);
 
 }  // namespace futureim::ml

@@ -19,7 +19,8 @@ TEST(Arima, Arma11MatchesStatsmodels) {
   EXPECT_NEAR(fit.ma[0], kArma11Ma, 0.03);
   EXPECT_NEAR(fit.mean, kArma11Mean, 0.05);
   const std::vector<double> forecast = ForecastArimaFit(fit, kArma11, 10);
-  for (size_t h = 0; h < forecast.size(); ++h) EXPECT_NEAR(forecast[h], kArma11Forecast[h], 0.1) << h;
+  for (size_t h = 0; h < forecast.size(); ++h)
+    EXPECT_NEAR(forecast[h], kArma11Forecast[h], 0.1) << h;
 }
 
 TEST(Arima, SeasonalAirlineModelMatchesStatsmodels) {
@@ -28,7 +29,8 @@ TEST(Arima, SeasonalAirlineModelMatchesStatsmodels) {
   EXPECT_NEAR(fit.ma[0], kAirlineMa, 0.05);
   EXPECT_NEAR(fit.seasonal_ma[0], kAirlineSeasonalMa, 0.05);
   const std::vector<double> forecast = ForecastArimaFit(fit, kAirline, 14);
-  for (size_t h = 0; h < forecast.size(); ++h) EXPECT_NEAR(forecast[h], kAirlineForecast[h], 1.0) << h;
+  for (size_t h = 0; h < forecast.size(); ++h)
+    EXPECT_NEAR(forecast[h], kAirlineForecast[h], 1.0) << h;
 }
 
 TEST(Arima, KpssMatchesStatsmodels) {

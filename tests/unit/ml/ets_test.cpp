@@ -7,9 +7,11 @@
 namespace futureim::ml {
 namespace {
 
-void ExpectSeriesNear(const std::vector<double>& actual, const std::vector<double>& expected, double tolerance) {
+void ExpectSeriesNear(const std::vector<double>& actual, const std::vector<double>& expected,
+                      double tolerance) {
   ASSERT_EQ(actual.size(), expected.size());
-  for (size_t i = 0; i < actual.size(); ++i) EXPECT_NEAR(actual[i], expected[i], tolerance) << "index " << i;
+  for (size_t i = 0; i < actual.size(); ++i)
+    EXPECT_NEAR(actual[i], expected[i], tolerance) << "index " << i;
 }
 
 struct FixedCase {
@@ -60,18 +62,22 @@ TEST(Ets, FilterMatchesStatsmodelsWithFixedParameters) {
 // the forecasts agree closely.
 TEST(Ets, FitIsCloseToStatsmodelsMaximumLikelihood) {
   using namespace reference;
-  const EtsFit fit = FitEts(kWeekly, {EtsError::kAdditive, EtsTrend::kAdditive, EtsSeason::kAdditive}, 7);
+  const EtsFit fit =
+      FitEts(kWeekly, {EtsError::kAdditive, EtsTrend::kAdditive, EtsSeason::kAdditive}, 7);
   EXPECT_GT(fit.log_likelihood, kEtsAddAddAddEstimatedLogLikelihood - 1.0);
   EXPECT_LT(fit.log_likelihood, kEtsAddAddAddEstimatedLogLikelihood + 1.0);
   const std::vector<double> forecast = ForecastEtsFit(fit, 14);
   for (size_t h = 0; h < forecast.size(); ++h) {
-    EXPECT_NEAR(forecast[h], kEtsAddAddAddEstimatedForecast[h], 0.03 * kEtsAddAddAddEstimatedForecast[h]) << h;
+    EXPECT_NEAR(forecast[h], kEtsAddAddAddEstimatedForecast[h],
+                0.03 * kEtsAddAddAddEstimatedForecast[h])
+        << h;
   }
 }
 
 TEST(Ets, AutomaticSelectionPicksASeasonalModelForAWeeklySeries) {
   const ModelForecast forecast = ForecastEts(reference::kWeekly, 14, 7);
-  EXPECT_TRUE(forecast.description.ends_with(",A)") || forecast.description.ends_with(",M)")) << forecast.description;
+  EXPECT_TRUE(forecast.description.ends_with(",A)") || forecast.description.ends_with(",M)"))
+      << forecast.description;
   EXPECT_EQ(forecast.point.size(), 14u);
 }
 

@@ -1,9 +1,9 @@
 #include "ml/forecasting.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <limits>
+
+#include <gtest/gtest.h>
 
 #include "core/error.h"
 #include "ml/retail_calendar.h"
@@ -40,9 +40,10 @@ void ExpectWellFormed(const ForecastResult& result, int horizon, size_t levels) 
 }
 
 TEST(ForecastModelNames, RoundTrip) {
-  for (ForecastModelKind kind : {ForecastModelKind::kAuto, ForecastModelKind::kSeasonalNaive, ForecastModelKind::kEts,
-                                 ForecastModelKind::kArima, ForecastModelKind::kProphetStyle,
-                                 ForecastModelKind::kBoostedTrees}) {
+  for (ForecastModelKind kind :
+       {ForecastModelKind::kAuto, ForecastModelKind::kSeasonalNaive, ForecastModelKind::kEts,
+        ForecastModelKind::kArima, ForecastModelKind::kProphetStyle,
+        ForecastModelKind::kBoostedTrees}) {
     EXPECT_EQ(ParseForecastModelKind(ForecastModelName(kind)), kind);
   }
   EXPECT_FALSE(ParseForecastModelKind("prophet").has_value());
@@ -74,7 +75,9 @@ TEST(Forecast, RejectsBadInputWithClearErrors) {
     Forecast(Series({1, 2, 3, 4, 5, 6, 7, 8}), options);
     FAIL() << "a series of 8 days is too short for ARIMA";
   } catch (const core::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("series too short for arima: 8 observations"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("series too short for arima: 8 observations"),
+              std::string::npos)
+        << e.what();
   }
   std::vector<double> with_nan = ok.values;
   with_nan[5] = std::numeric_limits<double>::quiet_NaN();
@@ -85,8 +88,8 @@ TEST(Forecast, RejectsBadInputWithClearErrors) {
 }
 
 TEST(Forecast, ConstantSeriesGivesAFlatForecastWithoutNaN) {
-  for (ForecastModelKind kind : {ForecastModelKind::kAuto, ForecastModelKind::kEts, ForecastModelKind::kArima,
-                                 ForecastModelKind::kProphetStyle}) {
+  for (ForecastModelKind kind : {ForecastModelKind::kAuto, ForecastModelKind::kEts,
+                                 ForecastModelKind::kArima, ForecastModelKind::kProphetStyle}) {
     ForecastOptions options;
     options.kind = kind;
     options.horizon = 10;
@@ -154,7 +157,8 @@ TEST(Forecast, ShortSeriesGetsInSampleIntervals) {
   ForecastOptions options;
   options.horizon = 14;
   options.kind = ForecastModelKind::kEts;
-  const ForecastResult result = Forecast(Series(testing::WeeklySeries(20, 50, 0, 5, 2, 3)), options);
+  const ForecastResult result =
+      Forecast(Series(testing::WeeklySeries(20, 50, 0, 5, 2, 3)), options);
   ExpectWellFormed(result, 14, 2);
   EXPECT_EQ(result.interval_method, "in-sample residuals");
 }

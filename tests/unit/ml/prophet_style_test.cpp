@@ -1,9 +1,9 @@
 #include "ml/prophet_style.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <numbers>
+
+#include <gtest/gtest.h>
 
 namespace futureim::ml {
 namespace {
@@ -20,7 +20,8 @@ TEST(ProphetStyle, RecoversTrendSeasonalityAndHolidays) {
   }
   auto truth = [&](int64_t i) {
     const double trend = i < 120 ? 100.0 + 0.5 * i : 160.0 + 1.0 * (i - 120);
-    const double weekly = 10.0 * std::sin(2.0 * std::numbers::pi * static_cast<double>(first + i) / 7.0);
+    const double weekly =
+        10.0 * std::sin(2.0 * std::numbers::pi * static_cast<double>(first + i) / 7.0);
     double holiday = 0.0;
     for (const Holiday& h : holidays) {
       if (core::DaysFromCivil(h.date) == first + i) holiday = 40.0;
@@ -33,7 +34,8 @@ TEST(ProphetStyle, RecoversTrendSeasonalityAndHolidays) {
   const ModelForecast forecast = ForecastProphetStyle(series, 150, holidays);
   ASSERT_EQ(forecast.point.size(), 150u);
   for (int h = 0; h < 150; ++h) {
-    EXPECT_NEAR(forecast.point[static_cast<size_t>(h)], truth(n + h), 0.03 * truth(n + h)) << "step " << h;
+    EXPECT_NEAR(forecast.point[static_cast<size_t>(h)], truth(n + h), 0.03 * truth(n + h))
+        << "step " << h;
   }
   // The holiday in the horizon (week 60) stands out by its effect against
   // the same weekday a week before (same weekly term, trend + 7).

@@ -11,6 +11,7 @@ import numpy as np
 import statsmodels
 from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+from statsmodels.tsa.seasonal import seasonal_decompose
 from statsmodels.tsa.stattools import kpss
 
 warnings.simplefilter("ignore")
@@ -126,6 +127,13 @@ for name, series in (("Stationary", x), ("Walk", walk)):
     statistic = kpss(series, regression="c", nlags=lags)[0]
     out.append(array(f"kKpss{name}Series", series) if name == "Walk" else "")
     out.append(f"inline constexpr double kKpss{name} = {statistic!r};")
+
+# Seasonal strength max(0, 1 − Var(R)/Var(S + R)) of statsmodels' classical
+# additive decomposition (period 7, centred moving average).
+decomposition = seasonal_decompose(weekly, model="additive", period=7)
+remainder = decomposition.resid
+strength = max(0.0, 1 - np.nanvar(remainder) / np.nanvar(decomposition.seasonal + remainder))
+out.append(f"inline constexpr double kWeeklySeasonalStrength = {strength!r};")
 
 out.append("}  // namespace futureim::ml::reference")
 print("\n".join(line for line in out if line))
