@@ -8,7 +8,8 @@ namespace futureim::ml {
 namespace {
 
 double Sum(const std::vector<double>& y, size_t from, size_t to) {
-  return std::accumulate(y.begin() + static_cast<long>(from), y.begin() + static_cast<long>(to), 0.0);
+  return std::accumulate(y.begin() + static_cast<long>(from), y.begin() + static_cast<long>(to),
+                         0.0);
 }
 
 double Variance(const std::vector<double>& v) {
@@ -48,7 +49,8 @@ std::optional<double> SeasonalStrength(const std::vector<double>& y, int season_
     ++counts[t % m];
   }
   for (size_t j = 0; j < m; ++j) seasonal[j] /= std::max(1, counts[j]);
-  const double centre = std::accumulate(seasonal.begin(), seasonal.end(), 0.0) / static_cast<double>(m);
+  const double centre =
+      std::accumulate(seasonal.begin(), seasonal.end(), 0.0) / static_cast<double>(m);
   std::vector<double> remainder, seasonal_plus_remainder;
   for (size_t t = 0; t < n; ++t) {
     if (std::isnan(detrended[t])) continue;

@@ -17,7 +17,8 @@ TEST(SeasonalStrength, MatchesStatsmodelsClassicalDecomposition) {
 TEST(SeasonalStrength, UndefinedForShortOrFlatSeries) {
   EXPECT_FALSE(SeasonalStrength(std::vector<double>(20, 1.0), 7).has_value());
   EXPECT_FALSE(SeasonalStrength(std::vector<double>(60, 5.0), 7).has_value());
-  const std::optional<double> noise = SeasonalStrength(testing::WeeklySeries(700, 100, 0, 0, 5, 9), 7);
+  const std::optional<double> noise =
+      SeasonalStrength(testing::WeeklySeries(700, 100, 0, 0, 5, 9), 7);
   ASSERT_TRUE(noise.has_value());
   EXPECT_LT(*noise, 0.1);
 }
