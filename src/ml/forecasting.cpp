@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <span>
 #include <stdexcept>
 
 #include <boost/math/distributions/normal.hpp>
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "ml/accuracy_metrics.h"
 #include "ml/arima.h"
 #include "ml/ets.h"
 #include "ml/prophet_style.h"
@@ -110,15 +112,6 @@ ModelForecast FitModel(ForecastModelKind kind, const DailySeries& series, int ho
   return forecast;
 }
 
-// In-sample seasonal-naive mean absolute error: MASE's denominator.
-double SeasonalNaiveScale(const std::vector<double>& y, size_t length, int m) {
-  const size_t lag = length > static_cast<size_t>(m) ? static_cast<size_t>(m) : 1;
-  double sum = 0.0;
-  size_t count = 0;
-  for (size_t t = lag; t < length; ++t, ++count) sum += std::abs(y[t] - y[t - lag]);
-  return count > 0 ? sum / static_cast<double>(count) : 0.0;
-}
-
 struct Backtest {
   BacktestScore score;
   std::vector<double> errors;  // actual − forecast, pooled over folds
@@ -131,8 +124,9 @@ Backtest RunBacktest(ForecastModelKind kind, const DailySeries& series,
   Backtest result;
   result.score.model = kind;
   const size_t n = series.values.size();
-  double squares = 0.0, absolute = 0.0, percent = 0.0, scaled = 0.0;
-  size_t count = 0, percent_count = 0, scaled_folds = 0;
+  std::vector<double> actual, predicted;  // pooled over folds
+  double scaled = 0.0;
+  int scaled_folds = 0;
   for (int k = folds; k >= 1; --k) {
     const size_t origin = n - static_cast<size_t>(k) * static_cast<size_t>(fold_horizon);
     ModelForecast forecast;
@@ -144,31 +138,28 @@ Backtest RunBacktest(ForecastModelKind kind, const DailySeries& series,
       result.errors.clear();
       return result;
     }
-    double fold_absolute = 0.0;
+    const std::span<const double> fold_actual(series.values.data() + origin,
+                                              static_cast<size_t>(fold_horizon));
     for (int h = 0; h < fold_horizon; ++h) {
-      const double actual = series.values[origin + static_cast<size_t>(h)];
-      const double error = actual - forecast.point[static_cast<size_t>(h)];
-      result.errors.push_back(error);
-      squares += error * error;
-      absolute += std::abs(error);
-      fold_absolute += std::abs(error);
-      ++count;
-      if (actual != 0.0) {
-        percent += std::abs(error / actual);
-        ++percent_count;
-      }
+      const size_t i = static_cast<size_t>(h);
+      actual.push_back(fold_actual[i]);
+      predicted.push_back(forecast.point[i]);
+      result.errors.push_back(fold_actual[i] - forecast.point[i]);
     }
-    const double scale = SeasonalNaiveScale(series.values, origin, options.season_length);
-    if (scale > 0.0) {
-      scaled += fold_absolute / fold_horizon / scale;
+    // MASE per fold: each fold has its own history, hence its own scale.
+    const std::optional<double> mase = MeanAbsoluteScaledError(
+        fold_actual, forecast.point, std::span<const double>(series.values.data(), origin),
+        static_cast<size_t>(options.season_length));
+    if (mase) {
+      scaled += *mase;
       ++scaled_folds;
     }
   }
   result.score.folds = folds;
-  result.score.rmse = std::sqrt(squares / static_cast<double>(count));
-  result.score.mae = absolute / static_cast<double>(count);
-  if (percent_count > 0) result.score.mape = 100.0 * percent / static_cast<double>(percent_count);
-  if (scaled_folds == static_cast<size_t>(folds)) result.score.mase = scaled / folds;
+  result.score.rmse = RootMeanSquaredError(actual, predicted);
+  result.score.mae = MeanAbsoluteError(actual, predicted);
+  result.score.mape = MeanAbsolutePercentageError(actual, predicted);
+  if (scaled_folds == folds) result.score.mase = scaled / folds;
   return result;
 }
 

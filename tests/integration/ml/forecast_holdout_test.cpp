@@ -3,14 +3,14 @@
 // last 56 days held out. The `auto` model must beat seasonal naive on MASE
 // (ratio < 0.9) and its 80 % / 95 % intervals should cover within ±7 points
 // of nominal, at both levels.
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "core/civil_date.h"
 #include "engine/duckdb.h"
@@ -49,7 +49,8 @@ void Score(const DailySeries& full, LevelScore& level, const std::string& name) 
   options.holidays = RetailHolidays(full.start.year, full.start.year + 3);
   const auto started = std::chrono::steady_clock::now();
   const ForecastResult automatic = Forecast(train, options);
-  level.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  level.seconds +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   options.kind = ForecastModelKind::kSeasonalNaive;
   const ForecastResult naive = Forecast(train, options);
   const double scale = InSampleNaiveError(train.values);
@@ -59,8 +60,10 @@ void Score(const DailySeries& full, LevelScore& level, const std::string& name) 
     const size_t i = static_cast<size_t>(h);
     auto_error += std::abs(actual[i] - automatic.point[i]);
     naive_error += std::abs(actual[i] - naive.point[i]);
-    level.covered80 += actual[i] >= automatic.intervals[0].lower[i] && actual[i] <= automatic.intervals[0].upper[i];
-    level.covered95 += actual[i] >= automatic.intervals[1].lower[i] && actual[i] <= automatic.intervals[1].upper[i];
+    level.covered80 += actual[i] >= automatic.intervals[0].lower[i] &&
+                       actual[i] <= automatic.intervals[0].upper[i];
+    level.covered95 += actual[i] >= automatic.intervals[1].lower[i] &&
+                       actual[i] <= automatic.intervals[1].upper[i];
     ++level.points;
   }
   const double auto_mase = auto_error / kHoldout / scale;
@@ -68,8 +71,8 @@ void Score(const DailySeries& full, LevelScore& level, const std::string& name) 
   level.auto_mase += auto_mase;
   level.naive_mase += naive_mase;
   ++level.series;
-  std::printf("%-40s %-34s MASE auto %.3f naive %.3f\n", name.c_str(), automatic.description.c_str(), auto_mase,
-              naive_mase);
+  std::printf("%-40s %-34s MASE auto %.3f naive %.3f\n", name.c_str(),
+              automatic.description.c_str(), auto_mase, naive_mase);
 }
 
 constexpr char kRevenue[] = "SUM(CAST(oi.total_amount AS DOUBLE))";
@@ -78,11 +81,14 @@ constexpr char kUnits[] = "CAST(SUM(oi.quantity) AS DOUBLE)";
 
 // A daily metric of the orders not cancelled per key, zero-filled over the
 // two years before the as-of day.
-std::map<std::string, DailySeries> DailySales(engine::Connection& connection, const std::string& key_sql,
-                                              const std::string& metric_sql, int64_t first_day, int64_t days) {
+std::map<std::string, DailySeries> DailySales(engine::Connection& connection,
+                                              const std::string& key_sql,
+                                              const std::string& metric_sql, int64_t first_day,
+                                              int64_t days) {
   engine::Result result = connection.Query(
-      "SELECT " + key_sql + " AS k, CAST(CAST(o.order_date AS DATE) - DATE '1970-01-01' AS BIGINT) AS d, " +
-      metric_sql + " AS value "
+      "SELECT " + key_sql +
+      " AS k, CAST(CAST(o.order_date AS DATE) - DATE '1970-01-01' AS BIGINT) AS d, " + metric_sql +
+      " AS value "
       "FROM orders o JOIN order_items oi ON oi.order_id = o.order_id "
       "JOIN products p ON p.product_id = oi.product_id "
       "WHERE o.order_status <> 'cancelled' GROUP BY ALL");
@@ -111,16 +117,16 @@ class ForecastHoldout : public ::testing::Test {
   static void SetUpTestSuite() {
     testing::TempDir dir;
     const std::string store = (dir.path() / "store").string();
-    const testing::ProcessResult generated =
-        testing::RunProcess({FUTUREIM_BINARY_PATH, "generate", "--scale", "1", "--seed", "11", "--as-of", kAsOf,
-                             "--target", "csv:" + store, "--truth", (dir.path() / "truth").string()});
+    const testing::ProcessResult generated = testing::RunProcess(
+        {FUTUREIM_BINARY_PATH, "generate", "--scale", "1", "--seed", "11", "--as-of", kAsOf,
+         "--target", "csv:" + store, "--truth", (dir.path() / "truth").string()});
     ASSERT_EQ(generated.exit_code, 0) << generated.err;
 
     engine::Database database;
     engine::Connection connection(database);
     for (const char* table : {"orders", "order_items", "products"}) {
-      connection.Execute(std::string("CREATE VIEW ") + table + " AS SELECT * FROM read_csv('" + store + "/" + table +
-                         ".csv', header = true, auto_detect = true)");
+      connection.Execute(std::string("CREATE VIEW ") + table + " AS SELECT * FROM read_csv('" +
+                         store + "/" + table + ".csv', header = true, auto_detect = true)");
     }
     const int64_t as_of = core::DaysFromCivil({2026, 10, 1});
     const int64_t first_day = as_of - 730;
@@ -132,16 +138,21 @@ class ForecastHoldout : public ::testing::Test {
       Score(whole.begin()->second, store_level_, std::string("store ") + metric);
     }
     // Categories' revenue, for those large enough to sell on at least 90 % of days.
-    for (const auto& [category, series] : DailySales(connection, "p.category_id", kRevenue, first_day, 730)) {
+    for (const auto& [category, series] :
+         DailySales(connection, "p.category_id", kRevenue, first_day, 730)) {
       int selling_days = 0;
       for (double v : series.values) selling_days += v > 0.0;
       if (selling_days < 0.9 * 730) continue;
       Score(series, category_level_, "category " + category);
     }
-    for (const auto& [name, level] : {std::pair{"store", store_level_}, std::pair{"category", category_level_}}) {
-      std::printf("%s level: %d series, MASE ratio auto/naive %.3f, coverage 80%%: %.1f, 95%%: %.1f, auto %.1f s\n",
-                  name, level.series, level.auto_mase / level.naive_mase, 100.0 * level.covered80 / level.points,
-                  100.0 * level.covered95 / level.points, level.seconds);
+    for (const auto& [name, level] :
+         {std::pair{"store", store_level_}, std::pair{"category", category_level_}}) {
+      std::printf(
+          "%s level: %d series, MASE ratio auto/naive %.3f, coverage 80%%: %.1f, 95%%: %.1f, auto "
+          "%.1f s\n",
+          name, level.series, level.auto_mase / level.naive_mase,
+          100.0 * level.covered80 / level.points, 100.0 * level.covered95 / level.points,
+          level.seconds);
     }
   }
 
@@ -152,7 +163,8 @@ class ForecastHoldout : public ::testing::Test {
 TEST_F(ForecastHoldout, AutoBeatsSeasonalNaiveAtStoreAndCategoryLevel) {
   ASSERT_EQ(store_level_.series, 3);
   ASSERT_GE(category_level_.series, 3);
-  for (const auto& [name, level] : {std::pair{"store", store_level_}, std::pair{"category", category_level_}}) {
+  for (const auto& [name, level] :
+       {std::pair{"store", store_level_}, std::pair{"category", category_level_}}) {
     EXPECT_LT(level.auto_mase / level.naive_mase, 0.9) << name;
   }
 }
@@ -162,7 +174,8 @@ TEST_F(ForecastHoldout, AutoBeatsSeasonalNaiveAtStoreAndCategoryLevel) {
 // 57.7 % / 87.5 %, categories 71.8 % / 87.1 % for 80 % / 95 %); see
 // bench/RESULTS.md. Run with --gtest_also_run_disabled_tests.
 TEST_F(ForecastHoldout, DISABLED_IntervalsCoverWithinSevenPointsOfNominal) {
-  for (const auto& [name, level] : {std::pair{"store", store_level_}, std::pair{"category", category_level_}}) {
+  for (const auto& [name, level] :
+       {std::pair{"store", store_level_}, std::pair{"category", category_level_}}) {
     EXPECT_NEAR(100.0 * level.covered80 / level.points, 80.0, 7.0) << name;
     EXPECT_NEAR(100.0 * level.covered95 / level.points, 95.0, 7.0) << name;
   }
