@@ -11,6 +11,7 @@ find_package(CLI11 REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(OpenSSL REQUIRED)
 find_package(CURL REQUIRED)
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 
 pkg_check_modules(MARIADB REQUIRED IMPORTED_TARGET libmariadb)
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
