@@ -71,7 +71,8 @@ BetaGeometricNbdModel BetaGeometricNbdModel::Fit(const std::vector<PurchaseHisto
   bool any_repeat = false;
   double mean_age = 0;
   for (const auto& h : customers) {
-    if (!(h.repeat_purchases >= 0 && h.recency >= 0 && h.age >= h.recency && std::isfinite(h.age))) {
+    if (!(h.repeat_purchases >= 0 && h.recency >= 0 && h.age >= h.recency &&
+          std::isfinite(h.age))) {
       throw core::Error("BG/NBD: a purchase history needs 0 <= recency <= age and x >= 0");
     }
     any_repeat = any_repeat || h.repeat_purchases > 0;
@@ -86,8 +87,8 @@ BetaGeometricNbdModel BetaGeometricNbdModel::Fit(const std::vector<PurchaseHisto
     return -total;
   };
   const double log_scale = std::log(std::max(mean_age, 1.0));
-  const auto theta = FitLogParameters(
-      negative_ll, {Eigen::Vector4d(0, log_scale, 0, 0), Eigen::Vector4d(-1, log_scale - 1, -1, 1)});
+  const auto theta = FitLogParameters(negative_ll, {Eigen::Vector4d(0, log_scale, 0, 0),
+                                                    Eigen::Vector4d(-1, log_scale - 1, -1, 1)});
   BetaGeometricNbdModel model{std::exp(theta[0]), std::exp(theta[1]), std::exp(theta[2]),
                               std::exp(theta[3])};
   model.log_likelihood = -negative_ll(theta);
@@ -97,10 +98,9 @@ BetaGeometricNbdModel BetaGeometricNbdModel::Fit(const std::vector<PurchaseHisto
 double BetaGeometricNbdModel::ExpectedPurchases(const PurchaseHistory& h, double horizon) const {
   const double x = h.repeat_purchases;
   const double z = horizon / (alpha + h.age + horizon);
-  const double numerator =
-      (a + b + x - 1) / (a - 1) *
-      (1 - std::pow((alpha + h.age) / (alpha + h.age + horizon), r + x) *
-               Hypergeometric2F1(r + x, b + x, a + b + x - 1, z));
+  const double numerator = (a + b + x - 1) / (a - 1) *
+                           (1 - std::pow((alpha + h.age) / (alpha + h.age + horizon), r + x) *
+                                    Hypergeometric2F1(r + x, b + x, a + b + x - 1, z));
   const double denominator =
       1 + (x > 0 ? a / (b + x - 1) * std::pow((alpha + h.age) / (alpha + h.recency), r + x) : 0);
   const double value = numerator / denominator;
@@ -129,7 +129,8 @@ GammaGammaModel GammaGammaModel::Fit(const std::vector<SpendHistory>& customers)
   double mean_value = 0;
   for (const auto& s : customers) {
     if (!(s.purchases >= 1 && s.mean_value > 0 && std::isfinite(s.mean_value))) {
-      throw core::Error("Gamma-Gamma: every customer needs >= 1 purchase and a positive mean value");
+      throw core::Error(
+          "Gamma-Gamma: every customer needs >= 1 purchase and a positive mean value");
     }
     mean_value += s.mean_value / static_cast<double>(customers.size());
   }

@@ -75,7 +75,8 @@ KMeansModel Lloyd(const Eigen::MatrixXd& points, Eigen::MatrixXd centroids,
     double inertia = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
       Eigen::Index best = 0;
-      const double distance = (centroids.rowwise() - points.row(i)).rowwise().squaredNorm().minCoeff(&best);
+      const double distance =
+          (centroids.rowwise() - points.row(i)).rowwise().squaredNorm().minCoeff(&best);
       model.labels[i] = static_cast<int>(best);
       inertia += distance;
     }
@@ -135,7 +136,8 @@ KMeansModel FitKMeans(const Eigen::MatrixXd& points, int k, const KMeansOptions&
   return best;
 }
 
-std::vector<int> AssignToCentroids(const Eigen::MatrixXd& points, const Eigen::MatrixXd& centroids) {
+std::vector<int> AssignToCentroids(const Eigen::MatrixXd& points,
+                                   const Eigen::MatrixXd& centroids) {
   std::vector<int> labels(points.rows());
   for (Eigen::Index i = 0; i < points.rows(); ++i) {
     Eigen::Index best = 0;
@@ -145,12 +147,14 @@ std::vector<int> AssignToCentroids(const Eigen::MatrixXd& points, const Eigen::M
   return labels;
 }
 
-double SilhouetteScore(const Eigen::MatrixXd& points, const std::vector<int>& labels, int max_points) {
+double SilhouetteScore(const Eigen::MatrixXd& points, const std::vector<int>& labels,
+                       int max_points) {
   const Eigen::Index n = points.rows();
   if (static_cast<Eigen::Index>(labels.size()) != n) {
     throw std::logic_error("SilhouetteScore: one label per point");
   }
-  const Eigen::Index stride = std::max<Eigen::Index>(1, (n + max_points - 1) / std::max(1, max_points));
+  const Eigen::Index stride =
+      std::max<Eigen::Index>(1, (n + max_points - 1) / std::max(1, max_points));
   std::vector<Eigen::Index> sample;
   for (Eigen::Index i = 0; i < n; i += stride) sample.push_back(i);
   const int k = labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1;
@@ -234,9 +238,10 @@ StandardScaling StandardScaling::Fit(const Eigen::MatrixXd& points) {
   StandardScaling scaling;
   scaling.mean = points.colwise().mean();
   const Eigen::MatrixXd centred = points.rowwise() - scaling.mean;
-  scaling.scale = (centred.array().square().colwise().sum() / std::max<Eigen::Index>(1, points.rows()))
-                      .sqrt()
-                      .matrix();
+  scaling.scale =
+      (centred.array().square().colwise().sum() / std::max<Eigen::Index>(1, points.rows()))
+          .sqrt()
+          .matrix();
   for (Eigen::Index j = 0; j < scaling.scale.size(); ++j) {
     if (!(scaling.scale[j] > 0)) scaling.scale[j] = 1;
   }
@@ -261,7 +266,8 @@ double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b) {
   for (const auto& [key, count] : joint) index += choose2(count);
   for (const auto& [key, count] : rows) sum_rows += choose2(count);
   for (const auto& [key, count] : cols) sum_cols += choose2(count);
-  const double expected = sum_rows * sum_cols / std::max(choose2(static_cast<double>(a.size())), 1.0);
+  const double expected =
+      sum_rows * sum_cols / std::max(choose2(static_cast<double>(a.size())), 1.0);
   const double maximum = (sum_rows + sum_cols) / 2;
   if (maximum == expected) return 1.0;  // both partitions trivial and equal
   return (index - expected) / (maximum - expected);

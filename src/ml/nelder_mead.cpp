@@ -9,7 +9,8 @@
 namespace futureim::ml {
 
 NelderMeadResult MinimizeNelderMead(const std::function<double(const Eigen::VectorXd&)>& objective,
-                                    const Eigen::VectorXd& start, const NelderMeadOptions& options) {
+                                    const Eigen::VectorXd& start,
+                                    const NelderMeadOptions& options) {
   const auto evaluate = [&](const Eigen::VectorXd& x) {
     const double value = objective(x);
     return std::isfinite(value) ? value : std::numeric_limits<double>::infinity();
@@ -24,7 +25,8 @@ NelderMeadResult MinimizeNelderMead(const std::function<double(const Eigen::Vect
   NelderMeadResult result;
   for (result.iterations = 0; result.iterations < options.max_iterations; ++result.iterations) {
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return values[a] < values[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return values[a] < values[b]; });
     const size_t best = order.front(), worst = order.back(), second = order[n - 1];
     if (std::isfinite(values[worst]) &&
         values[worst] - values[best] <= options.tolerance * (1 + std::abs(values[best]))) {

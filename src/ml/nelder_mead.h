@@ -13,8 +13,8 @@ namespace futureim::ml {
 // simplex backs away from invalid regions.
 struct NelderMeadOptions {
   int max_iterations = 5000;
-  double initial_step = 0.5;   // simplex edge along each axis
-  double tolerance = 1e-10;    // stop when the simplex's value spread is below this
+  double initial_step = 0.5;  // simplex edge along each axis
+  double tolerance = 1e-10;   // stop when the simplex's value spread is below this
 };
 
 struct NelderMeadResult {

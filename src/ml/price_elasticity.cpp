@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
-#include <string>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <string>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -68,83 +68,147 @@ double StudentTCritical(double confidence_level, double df) {
   return z + g1 / df + g2 / (df * df) + g3 / (df * df * df) + g4 / (df * df * df * df);
 }
 
-ElasticityEstimate EstimateLogLogElasticity(const std::vector<PriceQuantityObservation>& observations,
-                                            const ElasticityOptions& options) {
+namespace {
+
+// The log values after the fixed effects, and the descriptive ranges.
+struct Demeaned {
+  std::vector<double> x, y, w;
+  std::vector<int> groups;
+  size_t group_count = 0, period_count = 0;
+  bool two_way = false;
+};
+
+Demeaned Prepare(const std::vector<PriceQuantityObservation>& observations,
+                 const ElasticityOptions& options) {
   const size_t n = observations.size();
   if (n < options.minimum_observations) {
     throw core::Error("price elasticity: needs at least " +
                       std::to_string(options.minimum_observations) +
                       " price/quantity observations, got " + std::to_string(n));
   }
-  ElasticityEstimate estimate;
-  estimate.confidence_level = options.confidence_level;
-  estimate.observations = n;
-  std::vector<double> x(n), y(n), w(n);
-  std::vector<int> groups(n), periods(n);
+  Demeaned d;
+  d.x.resize(n);
+  d.y.resize(n);
+  d.w.resize(n);
+  d.groups.resize(n);
+  std::vector<int> periods(n);
   std::map<int, int> group_levels, period_levels;
-  estimate.price_min = estimate.quantity_min = std::numeric_limits<double>::infinity();
-  estimate.price_max = estimate.quantity_max = -std::numeric_limits<double>::infinity();
   for (size_t i = 0; i < n; ++i) {
     const auto& o = observations[i];
     if (!(o.price > 0 && std::isfinite(o.price) && o.quantity > 0 && std::isfinite(o.quantity) &&
           o.weight > 0 && std::isfinite(o.weight))) {
-      throw core::Error("price elasticity: prices, quantities and weights must be positive numbers");
+      throw core::Error(
+          "price elasticity: prices, quantities and weights must be positive numbers");
     }
-    x[i] = std::log(o.price);
-    y[i] = std::log(o.quantity);
-    w[i] = o.weight;
-    groups[i] = o.group;
+    d.x[i] = std::log(o.price);
+    d.y[i] = std::log(o.quantity);
+    d.w[i] = o.weight;
+    d.groups[i] = o.group;
     periods[i] = o.period;
     ++group_levels[o.group];
     ++period_levels[o.period];
+  }
+  d.group_count = group_levels.size();
+  d.period_count = period_levels.size();
+  d.two_way = options.period_effects && d.group_count > 1;
+  if (d.two_way) {
+    // Alternating projections converge to the two-way within transformation.
+    for (int sweep = 0; sweep < 200; ++sweep) {
+      const std::vector<double> before = d.x;
+      Demean(d.x, d.y, d.groups, d.w);
+      Demean(d.x, d.y, periods, d.w);
+      double change = 0;
+      for (size_t i = 0; i < n; ++i) change = std::max(change, std::abs(d.x[i] - before[i]));
+      if (change < 1e-10) break;
+    }
+  } else {
+    Demean(d.x, d.y, d.groups, d.w);
+  }
+  return d;
+}
+
+void DescribeRanges(const std::vector<PriceQuantityObservation>& observations,
+                    const std::vector<size_t>& rows, ElasticityEstimate& estimate) {
+  estimate.price_min = estimate.quantity_min = std::numeric_limits<double>::infinity();
+  estimate.price_max = estimate.quantity_max = -std::numeric_limits<double>::infinity();
+  for (const size_t i : rows) {
+    const auto& o = observations[i];
     estimate.price_min = std::min(estimate.price_min, o.price);
     estimate.price_max = std::max(estimate.price_max, o.price);
     estimate.quantity_min = std::min(estimate.quantity_min, o.quantity);
     estimate.quantity_max = std::max(estimate.quantity_max, o.quantity);
-    estimate.price_mean += o.price / static_cast<double>(n);
-    estimate.quantity_mean += o.quantity / static_cast<double>(n);
+    estimate.price_mean += o.price / static_cast<double>(rows.size());
+    estimate.quantity_mean += o.quantity / static_cast<double>(rows.size());
   }
-  estimate.groups = group_levels.size();
-  const bool two_way = options.period_effects && group_levels.size() > 1;
-  if (two_way) {
-    // Alternating projections converge to the two-way within transformation.
-    for (int sweep = 0; sweep < 100; ++sweep) {
-      const std::vector<double> before = x;
-      Demean(x, y, groups, w);
-      Demean(x, y, periods, w);
-      double change = 0;
-      for (size_t i = 0; i < n; ++i) change = std::max(change, std::abs(x[i] - before[i]));
-      if (change < 1e-10) break;
-    }
-  } else {
-    Demean(x, y, groups, w);
+}
+
+// Weighted OLS slope through the origin of demeaned values, with its
+// standard error on `df` residual degrees of freedom. False when the price
+// did not vary.
+bool Slope(const Demeaned& d, const std::vector<size_t>& rows, double df,
+           const ElasticityOptions& options, ElasticityEstimate& estimate) {
+  double sxx = 0, sxy = 0, syy = 0, weight_sum = 0;
+  for (const size_t i : rows) {
+    sxx += d.w[i] * d.x[i] * d.x[i];
+    sxy += d.w[i] * d.x[i] * d.y[i];
+    syy += d.w[i] * d.y[i] * d.y[i];
+    weight_sum += d.w[i];
   }
-  double sxx = 0, sxy = 0, syy = 0;
-  for (size_t i = 0; i < n; ++i) {
-    sxx += w[i] * x[i] * x[i];
-    sxy += w[i] * x[i] * y[i];
-    syy += w[i] * y[i] * y[i];
-  }
-  const double effects = static_cast<double>(group_levels.size()) +
-                         (two_way ? static_cast<double>(period_levels.size()) - 1 : 0);
-  const double df = static_cast<double>(n) - effects - 1;
-  if (!(sxx > 1e-12 * std::max(1.0, syy)) || df < 1) {
-    throw core::Error(
-        "price elasticity: the price did not vary enough (within each product" +
-        std::string(two_way ? " and week" : "") + ") to estimate how demand responds to it");
-  }
+  if (!(sxx > 1e-12 * std::max(1.0, syy)) || df < 1) return false;
+  const double n = static_cast<double>(rows.size());
+  estimate.confidence_level = options.confidence_level;
+  estimate.observations = rows.size();
   estimate.elasticity = sxy / sxx;
   const double residual = std::max(0.0, syy - estimate.elasticity * sxy);
-  // Weights are relative (cells of unequal size): normalise so Σw = n.
-  double weight_sum = 0;
-  for (const double wi : w) weight_sum += wi;
-  const double sigma2 = residual * (static_cast<double>(n) / weight_sum) / df;
-  estimate.standard_error = std::sqrt(sigma2 / (sxx * static_cast<double>(n) / weight_sum));
+  // Weights are relative (cells of unequal size): normalised so they sum to n.
+  const double sigma2 = residual * (n / weight_sum) / df;
+  estimate.standard_error = std::sqrt(sigma2 / (sxx * n / weight_sum));
   const double t = StudentTCritical(options.confidence_level, df);
   estimate.confidence_low = estimate.elasticity - t * estimate.standard_error;
   estimate.confidence_high = estimate.elasticity + t * estimate.standard_error;
   estimate.r_squared = syy > 0 ? 1 - residual / syy : 0;
+  return true;
+}
+
+std::string NoVariation(bool two_way) {
+  return "price elasticity: the price did not vary enough (within each product" +
+         std::string(two_way ? " and week" : "") + ") to estimate how demand responds to it";
+}
+
+}  // namespace
+
+ElasticityEstimate EstimateLogLogElasticity(
+    const std::vector<PriceQuantityObservation>& observations, const ElasticityOptions& options) {
+  const Demeaned d = Prepare(observations, options);
+  std::vector<size_t> rows(observations.size());
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const double effects = static_cast<double>(d.group_count) +
+                         (d.two_way ? static_cast<double>(d.period_count) - 1 : 0);
+  ElasticityEstimate estimate;
+  if (!Slope(d, rows, static_cast<double>(rows.size()) - effects - 1, options, estimate)) {
+    throw core::Error(NoVariation(d.two_way));
+  }
+  estimate.groups = d.group_count;
+  DescribeRanges(observations, rows, estimate);
   return estimate;
+}
+
+std::vector<std::pair<int, ElasticityEstimate>> EstimateElasticityByGroup(
+    const std::vector<PriceQuantityObservation>& observations, const ElasticityOptions& options) {
+  const Demeaned d = Prepare(observations, options);
+  std::map<int, std::vector<size_t>> rows_of;
+  for (size_t i = 0; i < observations.size(); ++i) rows_of[d.groups[i]].push_back(i);
+  std::vector<std::pair<int, ElasticityEstimate>> estimates;
+  for (const auto& [group, rows] : rows_of) {
+    if (rows.size() < options.minimum_observations) continue;
+    ElasticityEstimate estimate;
+    // Each group spends one degree of freedom on its level and one on its slope.
+    if (!Slope(d, rows, static_cast<double>(rows.size()) - 2, options, estimate)) continue;
+    estimate.groups = 1;
+    DescribeRanges(observations, rows, estimate);
+    estimates.emplace_back(group, estimate);
+  }
+  return estimates;
 }
 
 std::string ElasticityType(double e) {
@@ -181,7 +245,8 @@ PriceOptimizationResult OptimizePrice(const PriceOptimizationInput& in) {
   if (!(in.elasticity < 0 && std::isfinite(in.elasticity))) {
     throw core::Error(
         "price optimisation: needs a negative elasticity (demand falling as price rises); "
-        "got " + std::to_string(in.elasticity));
+        "got " +
+        std::to_string(in.elasticity));
   }
   if (!(in.max_change > 0 && in.max_change < 1)) {
     throw core::Error("price optimisation: max_change must be between 0 and 1");

@@ -45,8 +45,18 @@ struct ElasticityOptions {
 
 // Throws core::Error for too few observations, a non-positive or non-finite
 // price or quantity, or no price variation left after the fixed effects.
-ElasticityEstimate EstimateLogLogElasticity(const std::vector<PriceQuantityObservation>& observations,
-                                            const ElasticityOptions& options = {});
+ElasticityEstimate EstimateLogLogElasticity(
+    const std::vector<PriceQuantityObservation>& observations,
+    const ElasticityOptions& options = {});
+
+// One slope per group after the same demeaning (every group keeps its own
+// level; the period effects are shared, estimated from all groups): e.g. one
+// elasticity per category from a category × week panel. A group whose own
+// prices barely moved is left out (no entry) rather than reported with a
+// meaningless slope. Throws core::Error like EstimateLogLogElasticity.
+std::vector<std::pair<int, ElasticityEstimate>> EstimateElasticityByGroup(
+    const std::vector<PriceQuantityObservation>& observations,
+    const ElasticityOptions& options = {});
 
 // "Elastic" (< −1), "Inelastic" (−1 < e < 0), "Unitary" (−1), "Unusual" (≥ 0,
 // demand rising with price) and a sentence saying what that means.

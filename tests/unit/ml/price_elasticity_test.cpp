@@ -48,6 +48,30 @@ TEST(PriceElasticityTest, TwoWayFixedEffectsRecoverTheElasticity) {
   EXPECT_GT(EstimateLogLogElasticity(rows, no_weeks).elasticity, -1.5);
 }
 
+TEST(PriceElasticityTest, ByGroupRecoversEachGroupsOwnElasticity) {
+  // Twenty categories with elasticities from -0.5 to -2.4 sharing the week
+  // shocks, each with its own price moves. (With many groups the shared week
+  // effect is the other groups' average, so each group's slope is its own.)
+  std::mt19937_64 random(3);
+  std::normal_distribution<double> shock(0, 0.4), move(0, 0.2), noise(0, 0.05);
+  std::vector<PriceQuantityObservation> rows;
+  const auto elasticity_of = [](int group) { return -0.5 - 0.1 * group; };
+  for (int w = 0; w < 80; ++w) {
+    const double week = shock(random);
+    for (int group = 0; group < 20; ++group) {
+      const double log_price = std::log(30.0) + move(random);
+      rows.push_back({group, w, std::exp(log_price),
+                      std::exp(4 + elasticity_of(group) * log_price + week + noise(random))});
+    }
+  }
+  const auto estimates = EstimateElasticityByGroup(rows);
+  ASSERT_EQ(estimates.size(), 20u);
+  for (const auto& [group, estimate] : estimates) {
+    EXPECT_NEAR(estimate.elasticity, elasticity_of(group), 0.15) << group;
+    EXPECT_EQ(estimate.observations, 80u);
+  }
+}
+
 TEST(PriceElasticityTest, SingleProductIsPlainOls) {
   // Exact line log q = 5 − 1.2 log p plus alternating ±0.01: slope −1.2.
   std::vector<PriceQuantityObservation> rows;
