@@ -72,12 +72,14 @@ CustomerFold FoldOf(const std::string& customer_id) {
     hash *= 1099511628211ULL;
   }
   const uint64_t bucket = hash % 10;
-  return bucket < 6 ? CustomerFold::kTrain : bucket < 8 ? CustomerFold::kCalibrate : CustomerFold::kHoldout;
+  return bucket < 6   ? CustomerFold::kTrain
+         : bucket < 8 ? CustomerFold::kCalibrate
+                      : CustomerFold::kHoldout;
 }
 
 double RuleBasedChurnProbability(const CustomerActivity& customer, int64_t cutoff_day) {
-  return std::min(1.0, 0.7 * customer.RecencyDays(cutoff_day) / 180 +
-                           0.3 / std::max(customer.purchases, 1.0));
+  return std::min(
+      1.0, 0.7 * customer.RecencyDays(cutoff_day) / 180 + 0.3 / std::max(customer.purchases, 1.0));
 }
 
 std::string ChurnModel::RiskBand(double p) {
@@ -167,7 +169,10 @@ ChurnModel ChurnModel::Train(engine::Connection& lake, int64_t as_of_day, uint64
       {"holdout_log_loss", ml::LogLoss(churned, probability)},
       {"holdout_brier_score", ml::BrierScore(churned, probability)},
       {"baseline_rule_roc_auc", optional_json(ml::RocAuc(churned, rule))},
-      {"calibration", {{"method", "platt"}, {"slope", calibration.slope()}, {"intercept", calibration.intercept()}}},
+      {"calibration",
+       {{"method", "platt"},
+        {"slope", calibration.slope()},
+        {"intercept", calibration.intercept()}}},
   };
   return model;
 }

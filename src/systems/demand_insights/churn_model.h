@@ -35,7 +35,8 @@ class ChurnModel {
   static ChurnModel Train(engine::Connection& lake, int64_t as_of_day, uint64_t seed);
 
   // Calibrated P(no purchase in the next 90 days), one per customer.
-  std::vector<double> Predict(const std::vector<CustomerActivity>& customers, int64_t cutoff_day) const;
+  std::vector<double> Predict(const std::vector<CustomerActivity>& customers,
+                              int64_t cutoff_day) const;
 
   // Holdout ROC AUC, average precision, log loss, Brier score, the rule-based
   // baseline's AUC on the same rows, row counts and cut-offs.

@@ -16,30 +16,49 @@ std::vector<CustomerActivity> LoadCustomerActivity(engine::Connection& lake, int
   const std::string cutoff = DateLiteral(cutoff_day);
   const std::string c = std::to_string(cutoff_day);
   const std::string sql =
-      "WITH o AS (SELECT order_id, customer_id, order_status, CAST(total_amount AS DOUBLE) AS amount, " +
+      "WITH o AS (SELECT order_id, customer_id, order_status, CAST(total_amount AS DOUBLE) AS "
+      "amount, " +
       std::string(kDay) + " AS day FROM curated.orders WHERE order_date < " + cutoff +
       "), p AS (SELECT * FROM o WHERE order_status <> 'cancelled'), "
       "per AS (SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n, "
       "count(DISTINCT day) AS n_days, "
       "coalesce(sum(amount) FILTER (WHERE order_status <> 'returned'), 0) AS spend, "
       "count(*) FILTER (WHERE order_status = 'returned') AS returned, "
-      "count(*) FILTER (WHERE day >= " + c + " - 30) AS n30, "
-      "count(*) FILTER (WHERE day >= " + c + " - 90) AS n90, "
-      "count(*) FILTER (WHERE day >= " + c + " - 180) AS n180, "
-      "count(*) FILTER (WHERE day >= " + c + " - 365) AS n365, "
-      "coalesce(sum(amount) FILTER (WHERE day >= " + c + " - 90 AND order_status <> 'returned'), 0) AS s90, "
-      "coalesce(sum(amount) FILTER (WHERE day >= " + c + " - 365 AND order_status <> 'returned'), 0) AS s365 "
+      "count(*) FILTER (WHERE day >= " +
+      c +
+      " - 30) AS n30, "
+      "count(*) FILTER (WHERE day >= " +
+      c +
+      " - 90) AS n90, "
+      "count(*) FILTER (WHERE day >= " +
+      c +
+      " - 180) AS n180, "
+      "count(*) FILTER (WHERE day >= " +
+      c +
+      " - 365) AS n365, "
+      "coalesce(sum(amount) FILTER (WHERE day >= " +
+      c +
+      " - 90 AND order_status <> 'returned'), 0) AS s90, "
+      "coalesce(sum(amount) FILTER (WHERE day >= " +
+      c +
+      " - 365 AND order_status <> 'returned'), 0) AS s365 "
       "FROM p GROUP BY customer_id), "
-      "cancels AS (SELECT customer_id, count(*) AS cancelled FROM o WHERE order_status = 'cancelled' "
+      "cancels AS (SELECT customer_id, count(*) AS cancelled FROM o WHERE order_status = "
+      "'cancelled' "
       "GROUP BY customer_id), "
       "variety AS (SELECT p.customer_id, count(DISTINCT i.product_id) AS products, "
-      "count(DISTINCT pr.category_id) AS categories FROM p JOIN curated.order_items i USING (order_id) "
+      "count(DISTINCT pr.category_id) AS categories FROM p JOIN curated.order_items i USING "
+      "(order_id) "
       "LEFT JOIN curated.products pr USING (product_id) GROUP BY p.customer_id), "
-      "ratings AS (SELECT customer_id, avg(rating) AS rating FROM curated.reviews WHERE created_at < " +
-      cutoff + " GROUP BY customer_id), "
-      "accounts AS (SELECT customer_id, datediff('day', CAST(created_at AS DATE), " + cutoff +
+      "ratings AS (SELECT customer_id, avg(rating) AS rating FROM curated.reviews WHERE created_at "
+      "< " +
+      cutoff +
+      " GROUP BY customer_id), "
+      "accounts AS (SELECT customer_id, datediff('day', CAST(created_at AS DATE), " +
+      cutoff +
       ") AS age FROM curated.customers) "
-      "SELECT CAST(per.customer_id AS VARCHAR), CAST(first_day AS DOUBLE), CAST(last_day AS DOUBLE), "
+      "SELECT CAST(per.customer_id AS VARCHAR), CAST(first_day AS DOUBLE), CAST(last_day AS "
+      "DOUBLE), "
       "CAST(n AS DOUBLE), CAST(n_days AS DOUBLE), CAST(spend AS DOUBLE), CAST(returned AS DOUBLE), "
       "CAST(coalesce(cancelled, 0) AS DOUBLE), CAST(n30 AS DOUBLE), CAST(n90 AS DOUBLE), "
       "CAST(n180 AS DOUBLE), CAST(n365 AS DOUBLE), CAST(s90 AS DOUBLE), CAST(s365 AS DOUBLE), "
@@ -96,8 +115,9 @@ int64_t StoreAsOfDay(engine::Connection& lake) {
                  ") AS DOUBLE) FROM curated.orders WHERE order_status <> 'cancelled'",
              [&](const RowView& row) { latest = row.Number(0); });
   if (std::isnan(latest)) {
-    throw core::Error("demand insights: curated.orders has no purchases yet; run the pipeline "
-                      "after the store has orders");
+    throw core::Error(
+        "demand insights: curated.orders has no purchases yet; run the pipeline "
+        "after the store has orders");
   }
   return static_cast<int64_t>(latest) + 1;
 }

@@ -65,7 +65,8 @@ CustomerSegmentation SegmentCustomers(const std::vector<CustomerActivity>& custo
   options.seed = seed;
   CustomerSegmentation result;
   if (fixed_k != 0) {
-    result.clustering.model = ml::FitKMeans(scaled, std::min<int>(fixed_k, static_cast<int>(n)), options);
+    result.clustering.model =
+        ml::FitKMeans(scaled, std::min<int>(fixed_k, static_cast<int>(n)), options);
     result.clustering.chosen_k = static_cast<int>(result.clustering.model.centroids.rows());
   } else {
     result.clustering = ml::FitKMeansAutoK(scaled, 2, 8, options);

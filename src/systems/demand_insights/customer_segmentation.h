@@ -18,8 +18,8 @@ namespace futureim::systems::demand_insights {
 // (1..5, the customer's percentile rank in the store scaled to 1..5; R is
 // higher for more recent). Names may repeat when two clusters look alike.
 struct CustomerSegmentation {
-  std::vector<int> labels;               // one per customer, as given
-  std::vector<std::string> names;        // one per segment
+  std::vector<int> labels;                                             // one per customer, as given
+  std::vector<std::string> names;                                      // one per segment
   std::vector<double> recency_score, frequency_score, monetary_score;  // one per customer
   ml::AutoKMeansResult clustering;
   nlohmann::json Quality() const;  // k, elbow k, silhouette k, per-k inertia and silhouette

@@ -42,9 +42,10 @@ LifetimeValueEstimate LifetimeValueModel::Predict(const CustomerActivity& c, int
   const auto history = HistoryOf(c, cutoff_day);
   e.expected_purchases = purchases_.ExpectedPurchases(history, horizon_days);
   e.probability_alive = purchases_.ProbabilityAlive(history);
-  e.expected_order_value = c.spend > 0 && KeptPurchases(c) >= 1
-                               ? spend_.ExpectedSpend({KeptPurchases(c), c.spend / KeptPurchases(c)})
-                               : population_order_value_;
+  e.expected_order_value =
+      c.spend > 0 && KeptPurchases(c) >= 1
+          ? spend_.ExpectedSpend({KeptPurchases(c), c.spend / KeptPurchases(c)})
+          : population_order_value_;
   // A purchase day may hold several orders: scale by the customer's orders per purchase day.
   const double orders_per_day = c.purchase_days > 0 ? c.purchases / c.purchase_days : 1;
   e.value = e.expected_purchases * orders_per_day * e.expected_order_value;
@@ -54,10 +55,15 @@ LifetimeValueEstimate LifetimeValueModel::Predict(const CustomerActivity& c, int
 
 nlohmann::json LifetimeValueModel::Parameters() const {
   return {{"bg_nbd",
-           {{"r", purchases_.r}, {"alpha", purchases_.alpha}, {"a", purchases_.a}, {"b", purchases_.b},
+           {{"r", purchases_.r},
+            {"alpha", purchases_.alpha},
+            {"a", purchases_.a},
+            {"b", purchases_.b},
             {"log_likelihood", purchases_.log_likelihood}}},
           {"gamma_gamma",
-           {{"p", spend_.p}, {"q", spend_.q}, {"gamma", spend_.gamma},
+           {{"p", spend_.p},
+            {"q", spend_.q},
+            {"gamma", spend_.gamma},
             {"log_likelihood", spend_.log_likelihood}}}};
 }
 
@@ -89,15 +95,18 @@ nlohmann::json EvaluateLifetimeValueHoldout(engine::Connection& lake, int64_t as
   }
   const double n = static_cast<double>(customers.size());
   const bool model_better = model_abs <= base_abs;
-  return {{"holdout_days", holdout_days},
-          {"customers", customers.size()},
-          {"actual_total_spend", actual_total},
-          {"bg_nbd_gamma_gamma",
-           {{"mae", model_abs / n}, {"rmse", std::sqrt(model_sq / n)}, {"predicted_total", model_total}}},
-          {"average_spend_formula",
-           {{"mae", base_abs / n}, {"rmse", std::sqrt(base_sq / n)}, {"predicted_total", base_total}}},
-          {"chosen", model_better ? "bg_nbd_gamma_gamma" : "average_spend_formula"},
-          {"parameters", model.Parameters()}};
+  return {
+      {"holdout_days", holdout_days},
+      {"customers", customers.size()},
+      {"actual_total_spend", actual_total},
+      {"bg_nbd_gamma_gamma",
+       {{"mae", model_abs / n},
+        {"rmse", std::sqrt(model_sq / n)},
+        {"predicted_total", model_total}}},
+      {"average_spend_formula",
+       {{"mae", base_abs / n}, {"rmse", std::sqrt(base_sq / n)}, {"predicted_total", base_total}}},
+      {"chosen", model_better ? "bg_nbd_gamma_gamma" : "average_spend_formula"},
+      {"parameters", model.Parameters()}};
 }
 
 std::string LifetimeValueSegment(double value) {

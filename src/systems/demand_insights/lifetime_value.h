@@ -39,7 +39,8 @@ class LifetimeValueModel {
 
 // The original's formula without its margin: average order value × purchases
 // per year × horizon. The baseline CLV has to beat.
-double AverageSpendFormula(const CustomerActivity& customer, int64_t cutoff_day, double horizon_days);
+double AverageSpendFormula(const CustomerActivity& customer, int64_t cutoff_day,
+                           double horizon_days);
 
 // Fits both on the history before as_of − holdout_days and compares their
 // predictions of each customer's actual spend in the holdout days (MAE, RMSE,

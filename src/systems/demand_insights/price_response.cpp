@@ -41,7 +41,9 @@ Panel LoadPanel(engine::Connection& lake, const std::string& sql) {
 std::map<std::string, std::pair<std::string, std::string>> LoadNames(engine::Connection& lake,
                                                                      const std::string& sql) {
   std::map<std::string, std::pair<std::string, std::string>> names;
-  ForEachRow(lake, sql, [&](const RowView& row) { names[row.Text(0)] = {row.Text(1), row.Text(2)}; });
+  ForEachRow(lake, sql, [&](const RowView& row) {
+    names[row.Text(0)] = {row.Text(1), row.Text(2)};
+  });
   return names;
 }
 
@@ -64,15 +66,17 @@ std::vector<ElasticityRow> MeasurePriceElasticities(engine::Connection& lake) {
   for (const auto& [group, estimate] : ml::EstimateElasticityByGroup(categories.observations)) {
     const auto& id = categories.ids[group];
     const auto name = category_names.find(id);
-    rows.push_back({"category", id, name == category_names.end() ? "" : name->second.first, id, estimate});
+    rows.push_back(
+        {"category", id, name == category_names.end() ? "" : name->second.first, id, estimate});
   }
   const Panel products = LoadPanel(
       lake, std::string(kItems) +
                 "SELECT product_id, CAST(week AS DOUBLE), exp(avg(ln(price))), sum(q) FROM items "
                 "GROUP BY product_id, week ORDER BY product_id, week");
-  const auto product_names = LoadNames(
-      lake, "SELECT CAST(product_id AS VARCHAR), product_name, CAST(category_id AS VARCHAR) "
-            "FROM curated.products");
+  const auto product_names =
+      LoadNames(lake,
+                "SELECT CAST(product_id AS VARCHAR), product_name, CAST(category_id AS VARCHAR) "
+                "FROM curated.products");
   ml::ElasticityOptions product_options;
   product_options.minimum_observations = 12;
   for (const auto& [group, estimate] :
