@@ -14,6 +14,7 @@ packages=(
   libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev libeigen3-dev libxgboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3-sklearn python3-pandas
   mariadb-server mariadb-client
   ca-certificates curl xz-utils openssl
 )
