@@ -26,6 +26,7 @@ packages=(
   libtomlplusplus-dev libcli11-dev libeigen3-dev libxgboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-statsmodels
+  python3-sklearn python3-pandas
   mariadb-server mariadb-client
   ca-certificates curl xz-utils openssl
 )
