@@ -6,6 +6,9 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include <Eigen/Dense>
 
 #include "core/error.h"
 #include "ml/nelder_mead.h"
@@ -24,7 +27,8 @@ double LogSumExp(double x, double y) {
 Eigen::VectorXd FitLogParameters(const std::function<double(const Eigen::VectorXd&)>& negative_ll,
                                  const std::vector<Eigen::VectorXd>& starts) {
   const auto objective = [&](const std::vector<double>& p) {
-    return negative_ll(Eigen::Map<const Eigen::VectorXd>(p.data(), static_cast<Eigen::Index>(p.size())));
+    return negative_ll(
+        Eigen::Map<const Eigen::VectorXd>(p.data(), static_cast<Eigen::Index>(p.size())));
   };
   constexpr int kMaxEvaluations = 8000;
   constexpr double kTolerance = 1e-10;
