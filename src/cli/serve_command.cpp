@@ -11,6 +11,7 @@
 #include "api/api_gateway.h"
 #include "api/area_routes.h"
 #include "api/http_server.h"
+#include "api/static_files.h"
 #include "cli/auth_from_config.h"
 #include "cli/command_context.h"
 #include "cli/stop_signal.h"
@@ -91,7 +92,15 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   api::AddQueryRoutes(routes, query_runner, installed.service(),
                       {config.GetInt("query.max_rows"), config.GetInt("query.timeout_seconds")});
 
-  api::ApiGateway gateway(routes, installed.service(), GatewayOptionsFromConfig(config));
+  // The dashboard (web/dist unless server.web_root says otherwise); without a
+  // built app the API still serves.
+  auto gateway_options = GatewayOptionsFromConfig(config);
+  const auto web_root = config.GetString("server.web_root").empty()
+                            ? std::filesystem::path(FUTUREIM_WEB_DIST)
+                            : config.GetPath("server.web_root");
+  const bool dashboard = std::filesystem::is_directory(web_root);
+  if (dashboard) gateway_options.static_files = std::make_shared<api::StaticFiles>(web_root);
+  api::ApiGateway gateway(routes, installed.service(), std::move(gateway_options));
   const std::string listen =
       options.listen.empty() ? config.GetString("server.listen") : options.listen;
   api::HttpServer server(ServerOptions(config, listen), gateway);
@@ -102,6 +111,10 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
                           std::to_string(server.port());
   std::cout << "futureim serve: API at " << url << " (" << routes.routes().size() << " routes, "
             << url << "/openapi.json); SIGTERM or Ctrl-C stops" << std::endl;
+  std::cout << "futureim serve: dashboard "
+            << (dashboard ? "at " + url + "/"
+                          : "not built (" + web_root.string() + ": npm run build in web/)")
+            << std::endl;
   core::log::Info("serve_started", {{"url", url}, {"parts", {"api"}}});
 
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
