@@ -16,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   mariadb-server mariadb-client
   ca-certificates curl xz-utils openssl
+  chromium
 )
 
 missing=()
@@ -37,6 +38,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   # uses private instances, so the system one is stopped to free port 3306.
   if command -v systemctl >/dev/null 2>&1; then systemctl disable --now mariadb >/dev/null 2>&1 || true; fi
   service mariadb stop >/dev/null 2>&1 || true
+fi
+
+# The dashboard's npm packages (web/package-lock.json), installed again only
+# when the lock file changed since the last install.
+web="$here/../web"
+if [ ! -f "$web/node_modules/.package-lock.json" ] ||
+  [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+  echo "setup: installing the dashboard's npm packages (npm ci in web/)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 "$here/fetch-duckdb.sh"

@@ -7,12 +7,14 @@ import react from "@vitejs/plugin-react";
 export default defineConfig({
   plugins: [react()],
   build: { outDir: "dist", assetsDir: "assets", sourcemap: false, target: "es2020" },
-  // `npm run dev` talks to a local `futureim serve` on the default port.
+  // `npm run dev` / `vite preview` send the API's paths to a local `futureim
+  // serve` (FUTUREIM_API, default the default server.listen). Only API paths:
+  // /admin and /admin/audit are pages.
   server: {
     proxy: Object.fromEntries(
-      ["/auth", "/admin", "/query", "/health", "/openapi.json", "/ops", "/analytics"].map((p) => [
+      ["^/auth/", "^/admin/(users|audit-log)", "^/query$", "^/health$", "^/openapi\\.json$", "^/ops/", "^/analytics/"].map((p) => [
         p,
-        "http://127.0.0.1:8080",
+        process.env.FUTUREIM_API ?? "http://127.0.0.1:8080",
       ]),
     ),
   },

@@ -1,14 +1,19 @@
+import { lazy, Suspense } from "react";
 import { Link, Navigate, Route, Routes } from "react-router-dom";
 import { Layout } from "./components/Layout";
 import { RequireRole, RequireSession } from "./components/Guards";
 import { SessionProvider, useSession } from "./lib/session";
 import { ForgotPasswordPage, RegisterPage, ResetPasswordPage, SignInPage, VerifyEmailPage } from "./pages/AuthPages";
 import { HomePage } from "./pages/HomePage";
-import { QueryPage } from "./pages/QueryPage";
 import { AuditLogPage, UsersPage } from "./pages/AdminPages";
+import { Skeleton } from "./components/Feedback";
 
-// Client routes never equal an API route's path (GET /admin/users is the
-// API's), so a reload of any page reaches the app (server: SPA fallback).
+// The query page carries the chart library: loaded when first opened.
+const QueryPage = lazy(() => import("./pages/QueryPage").then((m) => ({ default: m.QueryPage })));
+
+// Client routes never equal an API route's path (GET /admin/users and
+// POST /query are the API's), so a reload of any page reaches the app
+// (server: SPA fallback for paths no route serves).
 // /reset-password and /verify are the links in the account emails.
 function PublicOnly({ children }: { children: JSX.Element }) {
   const { user } = useSession();
@@ -35,7 +40,7 @@ export function App() {
         <Route path="/verify" element={<VerifyEmailPage />} />
         <Route element={<RequireSession><Layout /></RequireSession>}>
           <Route index element={<HomePage />} />
-          <Route path="query" element={<RequireRole role="analyst"><QueryPage /></RequireRole>} />
+          <Route path="sql" element={<RequireRole role="analyst"><Suspense fallback={<Skeleton rows={6} label="Loading the query page" />}><QueryPage /></Suspense></RequireRole>} />
           <Route path="admin" element={<RequireRole role="admin"><UsersPage /></RequireRole>} />
           <Route path="admin/audit" element={<RequireRole role="admin"><AuditLogPage /></RequireRole>} />
           <Route path="*" element={<NotFound />} />

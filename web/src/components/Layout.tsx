@@ -6,7 +6,7 @@ import { useSession } from "../lib/session";
 // on every route (a hidden link is a convenience, not the protection).
 const LINKS: { to: string; label: string; role: Role }[] = [
   { to: "/", label: "Home", role: "viewer" },
-  { to: "/query", label: "SQL query", role: "analyst" },
+  { to: "/sql", label: "SQL query", role: "analyst" },
   { to: "/admin", label: "Users", role: "admin" },
   { to: "/admin/audit", label: "Audit log", role: "admin" },
 ];
