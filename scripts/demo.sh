@@ -108,8 +108,13 @@ curl -sS -X POST "$url/query" -H "Authorization: Bearer $token" -H 'Content-Type
   --data '{"sql":"SELECT order_status, count(*) AS orders FROM raw_current.orders GROUP BY 1 ORDER BY 2 DESC","max_rows":10}'
 echo
 
+echo "-- GET / (the dashboard, served by the same process)"
+curl -sS -o /dev/null -w '%{http_code} %{content_type}\n' -H 'Accept: text/html' "$url/"
+dashboard="$(sed -n 's/.*dashboard \(at http[^ ]*\|not built.*\)/\1/p' "$demo/serve.log" | head -n1)"
+
 cat <<EOT
 
+The dashboard:      $dashboard  (sign in with the first login below)
 The API is running: $url  (routes: $url/openapi.json; pid $(cat "$demo/serve.pid"), log $demo/serve.log)
 First login:        $admin_email  /  $(cat "$demo/admin-password")
 Stop the API with:  kill $(cat "$demo/serve.pid")

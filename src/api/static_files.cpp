@@ -77,8 +77,8 @@ StaticFiles::StaticFiles(const std::filesystem::path& root) : root_(root) {
     files_.emplace("/" + relative, std::move(file));
   }
   if (!files_.contains("/index.html")) {
-    throw core::Error("web root " + root_.string() + " has no index.html (build the app: " +
-                      "npm run build in web/)");
+    throw core::Error("web root " + root_.string() +
+                      " has no index.html (build the app: " + "npm run build in web/)");
   }
 }
 
@@ -89,7 +89,8 @@ std::optional<HttpResponse> StaticFiles::Serve(const HttpRequest& request, std::
   if (const auto it = files_.find(lookup); it != files_.end()) {
     return Answer(request, it->second, tls);
   }
-  if (LooksLikeClientRoute(path) && request.Header("accept").find("text/html") != std::string_view::npos) {
+  if (LooksLikeClientRoute(path) &&
+      request.Header("accept").find("text/html") != std::string_view::npos) {
     return Answer(request, files_.find("/index.html")->second, tls);
   }
   return std::nullopt;

@@ -26,7 +26,8 @@ class DashboardServingTest : public ::testing::Test {
 };
 
 TEST_F(DashboardServingTest, ServesTheAppBesideTheApi) {
-  EXPECT_NE(server_.Log().find("dashboard at http://127.0.0.1:"), std::string::npos) << server_.Log();
+  EXPECT_NE(server_.Log().find("dashboard at http://127.0.0.1:"), std::string::npos)
+      << server_.Log();
 
   const auto index = server_.Call("GET", "/", nullptr, {}, {{"Accept", "text/html"}});
   EXPECT_EQ(index.status, 200);
@@ -56,14 +57,16 @@ TEST_F(DashboardServingTest, ApiRoutesAndErrorsAreUnchanged) {
   EXPECT_EQ(health.status, 200);
   EXPECT_NE(health.body.find("\"status\":\"ok\""), std::string::npos);
   // An API path stays the API's, even for a browser.
-  EXPECT_EQ(server_.Call("GET", "/admin/users", nullptr, {}, {{"Accept", "text/html"}}).status, 401);
+  EXPECT_EQ(server_.Call("GET", "/admin/users", nullptr, {}, {{"Accept", "text/html"}}).status,
+            401);
   EXPECT_EQ(server_.Call("GET", "/auth/login", nullptr, {}, {{"Accept", "text/html"}}).status, 405);
   // API clients keep JSON 404s; missing assets are 404s, never the app.
   const auto missing = server_.Call("GET", "/no/such/route");
   EXPECT_EQ(missing.status, 404);
   EXPECT_NE(missing.body.find("not_found"), std::string::npos);
-  EXPECT_EQ(server_.Call("GET", "/assets/gone-123.js", nullptr, {}, {{"Accept", "text/html"}}).status,
-            404);
+  EXPECT_EQ(
+      server_.Call("GET", "/assets/gone-123.js", nullptr, {}, {{"Accept", "text/html"}}).status,
+      404);
   EXPECT_EQ(server_.Call("POST", "/", nlohmann::json::object()).status, 404);
   // Traversal never reaches the file system.
   for (const char* target : {"/assets/../../etc/passwd", "/assets/%2e%2e/%2e%2e/etc/passwd",
