@@ -53,7 +53,7 @@ export function HomePage() {
               <ul className="plain">
                 {routeAreas(api.data ?? {}).map((a) => (
                   <li key={a.area}>
-                    <code>/{a.area}</code> {a.routes} routes
+                    <code>/{a.area}</code> {a.routes} {a.routes === 1 ? "route" : "routes"}
                   </li>
                 ))}
               </ul>
@@ -76,7 +76,7 @@ export function HomePage() {
               <article className="card" key={s.slug} aria-label={s.name}>
                 <h3>{s.name}</h3>
                 <p>{s.description}</p>
-                <p className="muted">{s.routes.length} routes</p>
+                <p className="muted">{s.routes.length} {s.routes.length === 1 ? "route" : "routes"}</p>
               </article>
             ))}
           </div>
