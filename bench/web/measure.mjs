@@ -10,7 +10,6 @@
 // answer). First contentful paint (the browser's own measure) is reported too.
 // Cold: a fresh browser context per run (nothing cached). Warm: the same
 // context again (hashed assets from the cache, index.html revalidated).
-import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { dirname, join, resolve } from "node:path";
@@ -18,6 +17,8 @@ import { fileURLToPath } from "node:url";
 import { ADMIN_EMAIL, startServer } from "../../web/e2e/server.mjs";
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+// playwright-core is the dashboard's dev dependency (web/node_modules).
+const { chromium } = await import(join(repo, "web", "node_modules", "playwright-core", "index.mjs"));
 const argument = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : fallback;

@@ -23,7 +23,10 @@ std::string HeaderOf(const HttpResponse& response, const std::string& name) {
 }
 
 HttpRequest Get(std::string accept = "*/*") {
-  return HttpRequest{.method = "GET", .target = "", .headers = {{"accept", std::move(accept)}}};
+  HttpRequest request;
+  request.method = "GET";
+  request.headers = {{"accept", std::move(accept)}};
+  return request;
 }
 
 class StaticFilesTest : public ::testing::Test {
