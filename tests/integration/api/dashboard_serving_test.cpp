@@ -77,7 +77,8 @@ TEST_F(DashboardServingTest, ApiRoutesAndErrorsAreUnchanged) {
 }
 
 TEST(DashboardMissingTest, ServeRunsTheApiAndSaysTheDashboardIsNotBuilt) {
-  ApiServerProcess server({{"FUTUREIM_SERVER_WEB_ROOT", "/nonexistent/dist"}});
+  ApiServerProcess server(
+      std::map<std::string, std::string>{{"FUTUREIM_SERVER_WEB_ROOT", "/nonexistent/dist"}});
   EXPECT_NE(server.Log().find("dashboard not built (/nonexistent/dist"), std::string::npos)
       << server.Log();
   EXPECT_EQ(server.Call("GET", "/", nullptr, {}, {{"Accept", "text/html"}}).status, 404);
