@@ -137,9 +137,14 @@ curl -sS "$url/data/health" -H "Authorization: Bearer $token" | head -c 700
 echo
 echo "-- pipeline runs in serve's log so far: $(grep -c pipeline_run "$demo/serve.log" || true)"
 
+echo "-- GET / (the dashboard, served by the same process)"
+curl -sS -o /dev/null -w '%{http_code} %{content_type}\n' -H 'Accept: text/html' "$url/"
+dashboard="$(sed -n 's/.*dashboard \(at http[^ ]*\|not built.*\)/\1/p' "$demo/serve.log" | head -n1)"
+
 cat <<EOT
 
 futureim serve is running: replication (CDC), the pipeline every $interval s, and the API
+The dashboard:      $dashboard  (sign in with the first login below)
 API:                $url  (routes: $url/openapi.json; pid $(cat "$demo/serve.pid"), log $demo/serve.log)
 First login:        $admin_email  /  $(cat "$demo/admin-password")
 Stop it with:       kill $(cat "$demo/serve.pid")   (SIGTERM: drains the API, finishes the running pipeline run, commits replication)

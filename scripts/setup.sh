@@ -29,6 +29,7 @@ packages=(
   python3-sklearn python3-pandas
   mariadb-server mariadb-client
   ca-certificates curl xz-utils openssl
+  chromium
 )
 # The benchmarks' tools (bench/api/run.sh): the load generator and the
 # reference server. nginx runs only as a private instance the bench starts.
@@ -59,6 +60,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nginx >/dev/null 2>&1 || true; fi
     service nginx stop >/dev/null 2>&1 || true
   fi
+fi
+
+# The dashboard's npm packages (web/package-lock.json), installed again only
+# when the lock file changed since the last install.
+web="$here/../web"
+if [ ! -f "$web/node_modules/.package-lock.json" ] ||
+  [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+  echo "setup: installing the dashboard's npm packages (npm ci in web/)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 "$here/fetch-duckdb.sh"

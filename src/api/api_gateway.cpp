@@ -179,6 +179,11 @@ HttpResponse ApiGateway::Finish(const Exchange& exchange, unsigned status, std::
     response.SetHeader("Vary", "Origin");
   }
   response.body = std::move(body);
+  LogExchange(exchange, status);
+  return response;
+}
+
+void ApiGateway::LogExchange(const Exchange& exchange, unsigned status) const {
   const auto elapsed =
       std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - exchange.started);
   core::log::Info("http_request",
@@ -189,7 +194,6 @@ HttpResponse ApiGateway::Finish(const Exchange& exchange, unsigned status, std::
                    {"status", status},
                    {"us", elapsed.count()},
                    {"client", exchange.request.client_ip}});
-  return response;
 }
 
 HttpResponse ApiGateway::ErrorResponse(const Exchange& exchange, unsigned status,
@@ -285,6 +289,15 @@ void ApiGateway::Dispatch(const std::shared_ptr<Exchange>& exchange) {
   }
 
   auto match = routes_.Find(request.method, target.path);
+  if (!match.route && match.allowed_methods.empty() && options_.static_files) {
+    // No API route has this path: the dashboard's files (or, for a page
+    // navigation, its index.html) may answer it.
+    if (auto page = options_.static_files->Serve(request, target.path, request.tls)) {
+      page->SetHeader("X-Request-Id", exchange->request_id);
+      LogExchange(*exchange, page->status);
+      return exchange->respond(std::move(*page));
+    }
+  }
   if (!match.route) {
     if (match.allowed_methods.empty()) {
       return exchange->respond(ErrorResponse(*exchange, 404, "not_found", "no such route"));

@@ -7,6 +7,7 @@
 #include "api/http_message.h"
 #include "api/rate_limiter.h"
 #include "api/route_table.h"
+#include "api/static_files.h"
 #include "api/worker_pool.h"
 #include "auth/auth_service.h"
 
@@ -19,6 +20,8 @@ struct GatewayOptions {
   int64_t credential_ip_per_minute = 30;  // Throttle::kCredentials routes
   int worker_threads = 2;
   size_t max_queued_jobs = 256;
+  // The dashboard, answering GETs no route claims (null: API only).
+  std::shared_ptr<const StaticFiles> static_files;
 };
 
 // Everything between the transport and a route handler, in this order:
@@ -44,6 +47,7 @@ class ApiGateway : public RequestHandler {
   struct Exchange;
   void Dispatch(const std::shared_ptr<Exchange>& exchange);
   void Run(const std::shared_ptr<Exchange>& exchange);
+  void LogExchange(const Exchange& exchange, unsigned status) const;
   HttpResponse Finish(const Exchange& exchange, unsigned status, std::string body,
                       std::vector<std::pair<std::string, std::string>> extra_headers = {});
   HttpResponse ErrorResponse(const Exchange& exchange, unsigned status, std::string_view code,

@@ -34,6 +34,7 @@
 #include "api/api_gateway.h"
 #include "api/area_routes.h"
 #include "api/http_server.h"
+#include "api/static_files.h"
 #include "cli/auth_from_config.h"
 #include "cli/command_context.h"
 #include "cli/configured_pipeline.h"
@@ -173,6 +174,9 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   std::optional<api::ApiGateway> gateway;
   std::optional<api::HttpServer> server;
   std::string url;
+  const auto web_root = config.GetString("server.web_root").empty()
+                            ? std::filesystem::path(FUTUREIM_WEB_DIST)
+                            : config.GetPath("server.web_root");
   if (options.RunsApi()) {
     installed.emplace(context);
     query::QueryDatabaseOptions database;
@@ -190,7 +194,13 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
     api::AddDataRoutes(*routes, data_health);
 
     // 2. The API binds (a taken port or unreadable TLS files stop serve here).
-    gateway.emplace(*routes, installed->service(), GatewayOptionsFromConfig(config));
+    // The dashboard (web/dist unless server.web_root says otherwise); without
+    // a built app the API still serves.
+    auto gateway_options = GatewayOptionsFromConfig(config);
+    if (std::filesystem::is_directory(web_root)) {
+      gateway_options.static_files = std::make_shared<api::StaticFiles>(web_root);
+    }
+    gateway.emplace(*routes, installed->service(), std::move(gateway_options));
     const std::string listen =
         options.listen.empty() ? config.GetString("server.listen") : options.listen;
     server.emplace(ServerOptions(config, listen), *gateway);
@@ -246,6 +256,13 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   std::cout << "running " << listed;
   if (scheduled_pipeline) std::cout << " (pipeline every " << interval.count() << " s)";
   std::cout << "; SIGTERM or Ctrl-C stops" << std::endl;
+  if (server) {
+    std::cout << "futureim serve: dashboard "
+              << (std::filesystem::is_directory(web_root)
+                      ? "at " + url + "/"
+                      : "not built (" + web_root.string() + ": npm run build in web/)")
+              << std::endl;
+  }
   core::log::Info("serve_started", {{"url", url}, {"parts", names}});
 
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));

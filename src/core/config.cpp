@@ -161,6 +161,8 @@ const std::array kSettings = {
     SettingSpec{"server.tls_cert", kString, "", "TLS certificate chain file (PEM)"},
     SettingSpec{"server.tls_key_path", kString, "", "TLS private key file (PEM)"},
     SettingSpec{"server.cors_origins", kStringList, "", "Origins allowed by CORS"},
+    SettingSpec{"server.web_root", kString, "",
+                "Dashboard files served by `futureim serve` (empty: the build's web/dist)"},
     SettingSpec{"server.io_threads", kInt, "2", "Threads doing network I/O", false, {}, 1, 64},
     SettingSpec{"server.worker_threads",
                 kInt,
