@@ -195,4 +195,21 @@ RunTierWriterLock::RunTierWriterLock(const std::filesystem::path& tier_root,
 
 RunTierWriterLock::~RunTierWriterLock() { ::close(fd_); }
 
+RunScratchFolder::RunScratchFolder(const std::filesystem::path& tier_root,
+                                   std::string_view purpose) {
+  const std::string prefix = ".futureim-tmp-" + std::string(purpose) + "-";
+  std::filesystem::create_directories(tier_root);
+  for (const auto& entry : std::filesystem::directory_iterator(tier_root)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) {
+      std::filesystem::remove_all(entry.path());
+    }
+  }
+  path_ = tier_root / (prefix + std::to_string(::getpid()));
+}
+
+RunScratchFolder::~RunScratchFolder() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
 }  // namespace futureim::lake

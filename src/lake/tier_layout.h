@@ -101,4 +101,22 @@ class RunTierWriterLock {
   int fd_ = -1;
 };
 
+// Scratch space (e.g. DuckDB's spill folder) of a tier's writer, inside the
+// tier: <tier root>/.futureim-tmp-<purpose>-<pid>. Construct it only while
+// holding the tier's RunTierWriterLock: it first removes the scratch folders
+// of writers that were killed (no other writer can be alive), and its own
+// folder goes when it is destroyed.
+class RunScratchFolder {
+ public:
+  RunScratchFolder(const std::filesystem::path& tier_root, std::string_view purpose);
+  ~RunScratchFolder();
+  RunScratchFolder(const RunScratchFolder&) = delete;
+  RunScratchFolder& operator=(const RunScratchFolder&) = delete;
+
+  const std::filesystem::path& Path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 }  // namespace futureim::lake

@@ -157,24 +157,9 @@ CurationReport CurationStep::Run() {
   }
 
   // The run's database: in memory, spilling to a scratch folder in the lake.
-  // Scratch folders of killed runs are removed first (the lock says no
-  // other run is alive).
-  const std::string scratch_prefix = ".futureim-tmp-pipeline-";
-  for (const auto& entry : fs::directory_iterator(curated.Root())) {
-    if (entry.path().filename().string().rfind(scratch_prefix, 0) == 0) {
-      fs::remove_all(entry.path());
-    }
-  }
-  const fs::path scratch = curated.Root() / (scratch_prefix + std::to_string(::getpid()));
-  struct ScratchCleanup {
-    fs::path path;
-    ~ScratchCleanup() {
-      std::error_code ignored;
-      fs::remove_all(path, ignored);
-    }
-  } cleanup{scratch};
+  const lake::RunScratchFolder scratch(curated.Root(), "pipeline");
   engine::Database database("", {{"memory_limit", options_.memory_limit},
-                                 {"temp_directory", scratch.string()},
+                                 {"temp_directory", scratch.Path().string()},
                                  {"preserve_insertion_order", "false"}});
   lake::InstallParquetCrypto(database);
   engine::Connection connection(database);

@@ -1,7 +1,5 @@
 #include "systems/system_runner.h"
 
-#include <unistd.h>
-
 #include "core/error.h"
 #include "lake/parquet_encryption.h"
 #include "lake/parquet_files.h"
@@ -37,24 +35,9 @@ SystemRunReport SystemRunner::Run(AnalyticsSystem& system) const {
   const auto tier = lake::RunTierLayout::Prod(options_.lake_root, name);
   lake::RunTierWriterLock lock(tier.Root(), "run of " + name);
 
-  // Scratch space for DuckDB's spilling; leftovers of killed runs go first
-  // (the lock says no other run of this system is alive).
-  const std::string scratch_prefix = ".futureim-tmp-system-";
-  for (const auto& entry : fs::directory_iterator(tier.Root())) {
-    if (entry.path().filename().string().rfind(scratch_prefix, 0) == 0)
-      fs::remove_all(entry.path());
-  }
-  const fs::path scratch = tier.Root() / (scratch_prefix + std::to_string(::getpid()));
-  struct ScratchCleanup {
-    fs::path path;
-    ~ScratchCleanup() {
-      std::error_code ignored;
-      fs::remove_all(path, ignored);
-    }
-  } cleanup{scratch};
-
+  const lake::RunScratchFolder scratch(tier.Root(), "system");
   engine::Database database(
-      "", {{"memory_limit", options_.memory_limit}, {"temp_directory", scratch.string()}});
+      "", {{"memory_limit", options_.memory_limit}, {"temp_directory", scratch.Path().string()}});
   lake::InstallParquetCrypto(database);
   engine::Connection connection(database);
   connection.Execute("SET TimeZone = 'UTC'");
