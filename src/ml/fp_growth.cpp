@@ -49,7 +49,8 @@ class FpTree {
     std::vector<std::pair<std::vector<size_t>, size_t>> paths;
     for (size_t node : header_[rank]) {
       std::vector<size_t> path;
-      for (size_t up = nodes_[node].parent; up != 0; up = nodes_[up].parent) path.push_back(nodes_[up].rank);
+      for (size_t up = nodes_[node].parent; up != 0; up = nodes_[up].parent)
+        path.push_back(nodes_[up].rank);
       std::reverse(path.begin(), path.end());
       paths.emplace_back(std::move(path), nodes_[node].count);
     }
@@ -63,14 +64,17 @@ class FpTree {
     size_t parent = 0;
     std::map<size_t, size_t> children;  // rank → node
   };
-  std::vector<Node> nodes_;                 // node 0 is the root
+  std::vector<Node> nodes_;                  // node 0 is the root
   std::vector<std::vector<size_t>> header_;  // rank → its nodes
 };
 
 class FpGrowthMiner {
  public:
   FpGrowthMiner(std::vector<Item> item_of_rank, size_t min_count, size_t max_length, size_t baskets)
-      : item_of_rank_(std::move(item_of_rank)), min_count_(min_count), max_length_(max_length), baskets_(baskets) {}
+      : item_of_rank_(std::move(item_of_rank)),
+        min_count_(min_count),
+        max_length_(max_length),
+        baskets_(baskets) {}
 
   // Mines `tree`, whose every itemset is extended by `suffix` (ranks).
   void Mine(const FpTree& tree, std::vector<size_t>& suffix) {
@@ -179,12 +183,13 @@ std::vector<FrequentItemset> FindFrequentItemsets(const std::vector<Basket>& bas
   return result;
 }
 
-std::vector<AssociationRule> DeriveAssociationRules(const std::vector<FrequentItemset>& itemsets, size_t baskets,
-                                                    double min_confidence) {
+std::vector<AssociationRule> DeriveAssociationRules(const std::vector<FrequentItemset>& itemsets,
+                                                    size_t baskets, double min_confidence) {
   if (!(min_confidence >= 0 && min_confidence <= 1)) {
     throw std::invalid_argument("association rules: min_confidence must be in [0, 1]");
   }
-  if (baskets == 0) throw std::invalid_argument("association rules: the number of baskets must be positive");
+  if (baskets == 0)
+    throw std::invalid_argument("association rules: the number of baskets must be positive");
   std::map<std::vector<Item>, size_t> count_of;
   for (const auto& itemset : itemsets) count_of[itemset.items] = itemset.count;
   const auto lookup = [&](const std::vector<Item>& items) {
@@ -207,7 +212,8 @@ std::vector<AssociationRule> DeriveAssociationRules(const std::vector<FrequentIt
       }
       rule.count = itemset.count;
       rule.support = static_cast<double>(itemset.count) / total;
-      rule.confidence = static_cast<double>(itemset.count) / static_cast<double>(lookup(rule.antecedent));
+      rule.confidence =
+          static_cast<double>(itemset.count) / static_cast<double>(lookup(rule.antecedent));
       if (rule.confidence < min_confidence) continue;
       rule.lift = rule.confidence / (static_cast<double>(lookup(rule.consequent)) / total);
       rules.push_back(std::move(rule));

@@ -43,7 +43,7 @@ std::vector<FrequentItemset> FindFrequentItemsets(const std::vector<Basket>& bas
 // `itemsets` must be the complete output of FindFrequentItemsets (every subset
 // of a frequent itemset is in it). Throws std::invalid_argument when
 // min_confidence is outside [0, 1] or baskets is zero.
-std::vector<AssociationRule> DeriveAssociationRules(const std::vector<FrequentItemset>& itemsets, size_t baskets,
-                                                    double min_confidence);
+std::vector<AssociationRule> DeriveAssociationRules(const std::vector<FrequentItemset>& itemsets,
+                                                    size_t baskets, double min_confidence);
 
 }  // namespace futureim::ml

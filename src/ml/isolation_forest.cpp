@@ -16,7 +16,8 @@ constexpr double kEulerGamma = 0.5772156649015329;
 // node's left subtree follows it directly).
 class TreeBuilder {
  public:
-  TreeBuilder(std::span<const double> data, size_t columns, size_t height_limit, std::mt19937_64& random)
+  TreeBuilder(std::span<const double> data, size_t columns, size_t height_limit,
+              std::mt19937_64& random)
       : data_(data), columns_(columns), height_limit_(height_limit), random_(random) {}
 
   template <typename Node>
@@ -41,11 +42,14 @@ class TreeBuilder {
       if (hi > lo) varying.push_back(c);
     }
     if (varying.empty()) return;
-    const size_t feature = varying[std::uniform_int_distribution<size_t>(0, varying.size() - 1)(random_)];
+    const size_t feature =
+        varying[std::uniform_int_distribution<size_t>(0, varying.size() - 1)(random_)];
     double split = std::uniform_real_distribution<double>(low[feature], high[feature])(random_);
-    if (split <= low[feature]) split = std::nextafter(low[feature], high[feature]);  // both sides non-empty
+    if (split <= low[feature])
+      split = std::nextafter(low[feature], high[feature]);  // both sides non-empty
 
-    const auto middle = std::partition(rows.begin(), rows.end(), [&](size_t r) { return Value(r, feature) < split; });
+    const auto middle = std::partition(rows.begin(), rows.end(),
+                                       [&](size_t r) { return Value(r, feature) < split; });
     const size_t left_count = static_cast<size_t>(middle - rows.begin());
     tree[index].feature = static_cast<int32_t>(feature);
     tree[index].split = split;
@@ -72,11 +76,13 @@ double AveragePathLength(size_t n) {
   return 2.0 * (std::log(m) + kEulerGamma) - 2.0 * m / static_cast<double>(n);
 }
 
-IsolationForest::IsolationForest(std::span<const double> data, size_t columns, const IsolationForestOptions& options)
+IsolationForest::IsolationForest(std::span<const double> data, size_t columns,
+                                 const IsolationForestOptions& options)
     : columns_(columns) {
   if (columns == 0 || data.empty() || data.size() % columns != 0) {
-    throw std::invalid_argument("isolation forest: the data must be a non-empty row-major matrix of " +
-                                std::to_string(columns) + " columns");
+    throw std::invalid_argument(
+        "isolation forest: the data must be a non-empty row-major matrix of " +
+        std::to_string(columns) + " columns");
   }
   if (options.trees == 0 || options.subsample == 0) {
     throw std::invalid_argument("isolation forest: trees and subsample must be positive");
@@ -86,7 +92,8 @@ IsolationForest::IsolationForest(std::span<const double> data, size_t columns, c
   }
   const size_t row_count = data.size() / columns;
   sample_size_ = std::min(options.subsample, row_count);
-  const auto height_limit = static_cast<size_t>(std::ceil(std::log2(std::max<double>(2, sample_size_))));
+  const auto height_limit =
+      static_cast<size_t>(std::ceil(std::log2(std::max<double>(2, sample_size_))));
 
   std::mt19937_64 random(options.seed);
   std::vector<size_t> all_rows(row_count);
@@ -96,9 +103,11 @@ IsolationForest::IsolationForest(std::span<const double> data, size_t columns, c
   for (size_t t = 0; t < options.trees; ++t) {
     // A partial Fisher–Yates shuffle draws the subsample without replacement.
     for (size_t i = 0; i < sample_size_; ++i) {
-      std::swap(all_rows[i], all_rows[std::uniform_int_distribution<size_t>(i, row_count - 1)(random)]);
+      std::swap(all_rows[i],
+                all_rows[std::uniform_int_distribution<size_t>(i, row_count - 1)(random)]);
     }
-    std::vector<size_t> sample(all_rows.begin(), all_rows.begin() + static_cast<std::ptrdiff_t>(sample_size_));
+    std::vector<size_t> sample(all_rows.begin(),
+                               all_rows.begin() + static_cast<std::ptrdiff_t>(sample_size_));
     Tree tree;
     builder.Grow(tree, std::span<size_t>(sample), 0);
     trees_.push_back(std::move(tree));
@@ -118,8 +127,8 @@ double IsolationForest::PathLength(const Tree& tree, std::span<const double> row
 
 double IsolationForest::Score(std::span<const double> row) const {
   if (row.size() != columns_) {
-    throw std::invalid_argument("isolation forest: a row has " + std::to_string(row.size()) + " values, the model " +
-                                std::to_string(columns_));
+    throw std::invalid_argument("isolation forest: a row has " + std::to_string(row.size()) +
+                                " values, the model " + std::to_string(columns_));
   }
   double total = 0;
   for (const Tree& tree : trees_) total += PathLength(tree, row);
@@ -132,12 +141,13 @@ double IsolationForest::Score(std::span<const double> row) const {
 
 std::vector<double> IsolationForest::ScoreRows(std::span<const double> data) const {
   if (data.size() % columns_ != 0) {
-    throw std::invalid_argument("isolation forest: the data is not a matrix of " + std::to_string(columns_) +
-                                " columns");
+    throw std::invalid_argument("isolation forest: the data is not a matrix of " +
+                                std::to_string(columns_) + " columns");
   }
   std::vector<double> scores;
   scores.reserve(data.size() / columns_);
-  for (size_t offset = 0; offset < data.size(); offset += columns_) scores.push_back(Score(data.subspan(offset, columns_)));
+  for (size_t offset = 0; offset < data.size(); offset += columns_)
+    scores.push_back(Score(data.subspan(offset, columns_)));
   return scores;
 }
 

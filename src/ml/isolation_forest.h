@@ -32,7 +32,8 @@ class IsolationForest {
   // Fits on `data`: rows × `columns` values, row-major, every value finite.
   // Throws std::invalid_argument on an empty matrix, a size that is not a
   // multiple of `columns`, a non-finite value or zero trees/subsample.
-  IsolationForest(std::span<const double> data, size_t columns, const IsolationForestOptions& options);
+  IsolationForest(std::span<const double> data, size_t columns,
+                  const IsolationForestOptions& options);
 
   size_t Columns() const { return columns_; }
   // The anomaly score of one row (`Columns()` values).

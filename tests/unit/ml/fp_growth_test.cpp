@@ -13,7 +13,8 @@ namespace {
 
 // Every itemset over the items of `baskets` with count >= min_count, by
 // enumerating all subsets of the item universe (small data only).
-std::map<std::vector<Item>, size_t> BruteForceItemsets(const std::vector<Basket>& baskets, size_t min_count) {
+std::map<std::vector<Item>, size_t> BruteForceItemsets(const std::vector<Basket>& baskets,
+                                                       size_t min_count) {
   std::vector<Item> universe;
   for (const auto& basket : baskets) universe.insert(universe.end(), basket.begin(), basket.end());
   std::sort(universe.begin(), universe.end());
@@ -27,7 +28,9 @@ std::map<std::vector<Item>, size_t> BruteForceItemsets(const std::vector<Basket>
     size_t count = 0;
     for (const auto& basket : baskets) {
       count += std::all_of(items.begin(), items.end(),
-                           [&](Item item) { return std::find(basket.begin(), basket.end(), item) != basket.end(); })
+                           [&](Item item) {
+                             return std::find(basket.begin(), basket.end(), item) != basket.end();
+                           })
                    ? 1
                    : 0;
     }
@@ -47,7 +50,8 @@ std::vector<Basket> RandomBaskets(size_t count, size_t universe, uint64_t seed) 
         basket.push_back(static_cast<Item>(i * 10 + 1));
       }
     }
-    if (std::uniform_int_distribution<int>(0, 3)(random) == 0) basket.insert(basket.end(), {3, 7, 3});
+    if (std::uniform_int_distribution<int>(0, 3)(random) == 0)
+      basket.insert(basket.end(), {3, 7, 3});
     baskets.push_back(basket);
   }
   return baskets;
@@ -55,15 +59,15 @@ std::vector<Basket> RandomBaskets(size_t count, size_t universe, uint64_t seed) 
 
 TEST(FpGrowth, TextbookExampleMatchesHandCounts) {
   // Han, Kamber & Pei, Table 6.1 (items I1..I5).
-  const std::vector<Basket> baskets = {{1, 2, 5}, {2, 4}, {2, 3}, {1, 2, 4}, {1, 3},
+  const std::vector<Basket> baskets = {{1, 2, 5}, {2, 4}, {2, 3},       {1, 2, 4}, {1, 3},
                                        {2, 3},    {1, 3}, {1, 2, 3, 5}, {1, 2, 3}};
   const auto itemsets = FindFrequentItemsets(baskets, {.min_support = 2.0 / 9.0});
   std::map<std::vector<Item>, size_t> found;
   for (const auto& itemset : itemsets) found[itemset.items] = itemset.count;
   const std::map<std::vector<Item>, size_t> expected = {
-      {{1}, 6},       {{2}, 7},       {{3}, 6},    {{4}, 2},    {{5}, 2},    {{1, 2}, 4},
-      {{1, 3}, 4},    {{1, 5}, 2},    {{2, 3}, 4}, {{2, 4}, 2}, {{2, 5}, 2}, {{1, 2, 3}, 2},
-      {{1, 2, 5}, 2},
+      {{1}, 6},    {{2}, 7},       {{3}, 6},       {{4}, 2},    {{5}, 2},
+      {{1, 2}, 4}, {{1, 3}, 4},    {{1, 5}, 2},    {{2, 3}, 4}, {{2, 4}, 2},
+      {{2, 5}, 2}, {{1, 2, 3}, 2}, {{1, 2, 5}, 2},
   };
   EXPECT_EQ(found, expected);
 
@@ -85,13 +89,16 @@ TEST(FpGrowth, MatchesBruteForceExactlyOnRandomSmallData) {
   for (uint64_t seed = 1; seed <= 12; ++seed) {
     const auto baskets = RandomBaskets(60 + seed * 7, 10, seed);
     for (double min_support : {0.02, 0.05, 0.15, 0.4}) {
-      const auto min_count = static_cast<size_t>(std::ceil(min_support * static_cast<double>(baskets.size()) - 1e-9));
+      const auto min_count =
+          static_cast<size_t>(std::ceil(min_support * static_cast<double>(baskets.size()) - 1e-9));
       const auto expected = BruteForceItemsets(baskets, std::max<size_t>(1, min_count));
       const auto itemsets = FindFrequentItemsets(baskets, {.min_support = min_support});
       std::map<std::vector<Item>, size_t> found;
       for (const auto& itemset : itemsets) {
-        EXPECT_TRUE(found.emplace(itemset.items, itemset.count).second) << "an itemset reported twice";
-        EXPECT_DOUBLE_EQ(itemset.support, static_cast<double>(itemset.count) / static_cast<double>(baskets.size()));
+        EXPECT_TRUE(found.emplace(itemset.items, itemset.count).second)
+            << "an itemset reported twice";
+        EXPECT_DOUBLE_EQ(itemset.support,
+                         static_cast<double>(itemset.count) / static_cast<double>(baskets.size()));
       }
       EXPECT_EQ(found, expected) << "seed " << seed << " min_support " << min_support;
 
@@ -103,9 +110,11 @@ TEST(FpGrowth, MatchesBruteForceExactlyOnRandomSmallData) {
         const double n = static_cast<double>(baskets.size());
         ASSERT_TRUE(expected.contains(both));
         EXPECT_EQ(rule.count, expected.at(both));
-        EXPECT_DOUBLE_EQ(rule.confidence,
-                         static_cast<double>(expected.at(both)) / static_cast<double>(expected.at(rule.antecedent)));
-        EXPECT_NEAR(rule.lift, rule.confidence / (static_cast<double>(expected.at(rule.consequent)) / n), 1e-12);
+        EXPECT_DOUBLE_EQ(rule.confidence, static_cast<double>(expected.at(both)) /
+                                              static_cast<double>(expected.at(rule.antecedent)));
+        EXPECT_NEAR(rule.lift,
+                    rule.confidence / (static_cast<double>(expected.at(rule.consequent)) / n),
+                    1e-12);
       }
     }
   }
@@ -136,7 +145,8 @@ TEST(FpGrowth, BadThresholdsAreRefusedAndEmptyInputIsEmpty) {
   EXPECT_THROW(DeriveAssociationRules(itemsets, 1, 1.1), std::invalid_argument);
   EXPECT_THROW(DeriveAssociationRules(itemsets, 0, 0.5), std::invalid_argument);
   // A set of itemsets missing a subset is not FP-Growth output.
-  EXPECT_THROW(DeriveAssociationRules({{.items = {1, 2}, .count = 1, .support = 1}}, 1, 0.5), std::invalid_argument);
+  EXPECT_THROW(DeriveAssociationRules({{.items = {1, 2}, .count = 1, .support = 1}}, 1, 0.5),
+               std::invalid_argument);
 }
 
 }  // namespace

@@ -28,10 +28,12 @@ std::vector<double> ClusterWithOutliers(size_t inliers, size_t outliers, uint64_
   std::vector<double> data;
   for (size_t i = 0; i < inliers; ++i) {
     const double base = normal(random);
-    data.insert(data.end(), {base, base * 0.5 + normal(random) * 0.3, normal(random) * 2, std::exp(normal(random))});
+    data.insert(data.end(), {base, base * 0.5 + normal(random) * 0.3, normal(random) * 2,
+                             std::exp(normal(random))});
   }
   for (size_t i = 0; i < outliers; ++i) {
-    data.insert(data.end(), {far(random), far(random), far(random) * 2, 20 + std::abs(far(random))});
+    data.insert(data.end(),
+                {far(random), far(random), far(random) * 2, 20 + std::abs(far(random))});
   }
   return data;
 }
@@ -111,23 +113,25 @@ TEST(IsolationForest, RanksRowsLikeSklearn) {
   std::ostringstream csv;
   csv.precision(17);
   for (size_t offset = 0; offset < data.size(); offset += 4) {
-    csv << data[offset] << ',' << data[offset + 1] << ',' << data[offset + 2] << ',' << data[offset + 3] << '\n';
+    csv << data[offset] << ',' << data[offset + 1] << ',' << data[offset + 2] << ','
+        << data[offset + 3] << '\n';
   }
   // The data goes through a file: a reference that fails early must not kill
   // the test with SIGPIPE. Debian's interpreter, where python3-sklearn lives.
   const testing::TempDir dir("iforest-reference");
   const auto data_path = dir.path() / "data.csv";
   std::ofstream(data_path) << csv.str();
-  const auto reference = testing::RunProcess({"/usr/bin/python3",
-                                              std::string(source_dir) + "/tests/unit/ml/isolation_forest_reference.py",
-                                              data_path.string(), "0"});
+  const auto reference = testing::RunProcess(
+      {"/usr/bin/python3", std::string(source_dir) + "/tests/unit/ml/isolation_forest_reference.py",
+       data_path.string(), "0"});
   ASSERT_EQ(reference.exit_code, 0) << reference.err;
   std::vector<double> expected;
   std::istringstream lines(reference.out);
   for (double value; lines >> value;) expected.push_back(value);
   ASSERT_EQ(expected.size(), 3030u);
 
-  const auto actual = IsolationForest(data, 4, {.trees = 100, .subsample = 256, .seed = 0}).ScoreRows(data);
+  const auto actual =
+      IsolationForest(data, 4, {.trees = 100, .subsample = 256, .seed = 0}).ScoreRows(data);
   const double rho = SpearmanCorrelation(actual, expected);
   EXPECT_GT(rho, 0.95) << "Spearman correlation with sklearn";
   // The same scale, not only the same order: both are 2^(−E[h]/c(256)).

@@ -1,0 +1,33 @@
+#pragma once
+
+// Finds primary account numbers (card numbers) in free text: runs of 13–19
+// digits (single spaces or dashes allowed between digit groups) that carry a
+// known card brand prefix and pass the Luhn checksum. Order numbers, phone
+// numbers and tracking codes seldom pass both tests; a real PAN always does.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace futureim::systems::compliance {
+
+// The Luhn (mod 10) checksum over a string of digits only.
+bool PassesLuhn(std::string_view digits);
+
+// The card brand of a digit string by its prefix and length (visa, mastercard,
+// amex, discover, jcb, diners), or "" when none matches.
+std::string_view CardBrand(std::string_view digits);
+
+struct CardNumberMatch {
+  size_t offset = 0;       // in the text
+  std::string digits;      // the number without separators
+  std::string_view brand;  // from CardBrand
+};
+
+std::vector<CardNumberMatch> FindCardNumbers(std::string_view text);
+
+// The first six and last four digits kept, the rest replaced by '*' (PCI DSS
+// 3.3's most that may be shown); "****" for fewer than 13 digits.
+std::string MaskCardNumber(std::string_view digits);
+
+}  // namespace futureim::systems::compliance
