@@ -36,14 +36,16 @@ bool PassesLuhn(std::string_view digits) {
 std::string_view CardBrand(std::string_view digits) {
   const size_t n = digits.size();
   if (digits.starts_with('4') && (n == 13 || n == 16 || n == 19)) return "visa";
-  if (n == 16 && (StartsWithin(digits, 51, 55, 2) || StartsWithin(digits, 2221, 2720, 4))) return "mastercard";
+  if (n == 16 && (StartsWithin(digits, 51, 55, 2) || StartsWithin(digits, 2221, 2720, 4)))
+    return "mastercard";
   if (n == 15 && (digits.starts_with("34") || digits.starts_with("37"))) return "amex";
   if ((n == 16 || n == 19) && (digits.starts_with("6011") || digits.starts_with("65") ||
                                StartsWithin(digits, 644, 649, 3))) {
     return "discover";
   }
   if ((n >= 16 && n <= 19) && StartsWithin(digits, 3528, 3589, 4)) return "jcb";
-  if (n == 14 && (StartsWithin(digits, 300, 305, 3) || digits.starts_with("36") || digits.starts_with("38"))) {
+  if (n == 14 &&
+      (StartsWithin(digits, 300, 305, 3) || digits.starts_with("36") || digits.starts_with("38"))) {
     return "diners";
   }
   return "";
@@ -65,8 +67,8 @@ std::vector<CardNumberMatch> FindCardNumbers(std::string_view text) {
       if (IsDigit(text[end])) {
         digits.push_back(text[end]);
         ++end;
-      } else if ((text[end] == ' ' || text[end] == '-') && end + 1 < text.size() && IsDigit(text[end + 1]) &&
-                 !digits.empty()) {
+      } else if ((text[end] == ' ' || text[end] == '-') && end + 1 < text.size() &&
+                 IsDigit(text[end + 1]) && !digits.empty()) {
         ++end;
       } else {
         break;

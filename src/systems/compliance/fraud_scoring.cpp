@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "ml/isolation_forest.h"
+#include "systems/compliance/review_model.h"
 
 namespace futureim::systems::compliance {
 namespace {
@@ -56,8 +57,8 @@ std::vector<ColumnScale> ColumnScales(const TransactionFeatures& features) {
 
 // The features of one row that deviate most in their risky direction (more
 // than two robust standard units), strongest first.
-std::vector<RiskFactor> TopFactors(std::span<const double> row, const std::vector<ColumnScale>& scales,
-                                   size_t max_factors) {
+std::vector<RiskFactor> TopFactors(std::span<const double> row,
+                                   const std::vector<ColumnScale>& scales, size_t max_factors) {
   const auto specs = TransactionFeatureSpecs();
   std::vector<RiskFactor> factors;
   for (size_t f = 0; f < specs.size(); ++f) {
@@ -106,7 +107,8 @@ std::string_view RiskLevel(double risk_score) {
   return "low";
 }
 
-FraudScoring ScoreTransactions(const TransactionFeatures& features, std::span<const AnalystReview> reviews,
+FraudScoring ScoreTransactions(const TransactionFeatures& features,
+                               std::span<const AnalystReview> reviews,
                                const FraudScoringOptions& options) {
   FraudScoring scoring;
   scoring.method = "isolation_forest";
@@ -122,13 +124,30 @@ FraudScoring ScoreTransactions(const TransactionFeatures& features, std::span<co
 
   std::unordered_map<std::string_view, size_t> row_of_order;
   for (size_t r = 0; r < features.Rows(); ++r) row_of_order.emplace(features.order_ids[r], r);
-  for (const auto& review : reviews) scoring.reviews_matched += row_of_order.contains(review.order_id) ? 1 : 0;
+  std::vector<std::pair<size_t, bool>> labelled;
+  for (const auto& review : reviews) {
+    const auto found = row_of_order.find(review.order_id);
+    if (found != row_of_order.end()) labelled.emplace_back(found->second, review.confirmed_fraud);
+  }
+  scoring.reviews_matched = labelled.size();
+  const auto probabilities = ReviewModelProbabilities(features, anomaly, labelled,
+                                                      options.min_reviews_per_class, options.seed);
+  if (probabilities) {
+    scoring.supervised = true;
+    scoring.method = "isolation_forest+xgboost";
+  }
 
   scoring.transactions.resize(features.Rows());
   for (size_t r = 0; r < features.Rows(); ++r) {
     TransactionRisk& risk = scoring.transactions[r];
     risk.anomaly_score = anomaly[r];
     risk.risk_score = UnsupervisedRisk(anomaly[r], anomaly_scale);
+    if (probabilities) {
+      // Analysts' verdicts outweigh the anomaly score: a pattern they keep
+      // dismissing fades, one they confirm rises even when it is common.
+      risk.supervised_probability = (*probabilities)[r];
+      risk.risk_score = 0.4 * risk.risk_score + 0.6 * 100.0 * (*probabilities)[r];
+    }
     risk.risk_level = RiskLevel(risk.risk_score);
     risk.factors = TopFactors(features.Row(r), scales, options.max_factors);
   }

@@ -33,11 +33,11 @@ struct RiskFactor {
 };
 
 struct TransactionRisk {
-  double anomaly_score = 0;                       // isolation forest, (0, 1]
+  double anomaly_score = 0;                      // isolation forest, (0, 1]
   std::optional<double> supervised_probability;  // with a trained review model only
-  double risk_score = 0;                          // 0–100
-  std::string_view risk_level;                    // low, medium, high, critical
-  std::vector<RiskFactor> factors;                // strongest first, at most max_factors
+  double risk_score = 0;                         // 0–100
+  std::string_view risk_level;                   // low, medium, high, critical
+  std::vector<RiskFactor> factors;               // strongest first, at most max_factors
 };
 
 struct FraudScoringOptions {
@@ -57,13 +57,14 @@ struct FraudScoring {
 // Bands of the 0–100 risk score: (0, 30] low, (30, 60] medium, (60, 80] high,
 // (80, 100] critical (0 is low).
 std::string_view RiskLevel(double risk_score);
-// A detection worth an analyst's time: high or critical.
+// A detection worth an analyst's time: above this, high or critical.
 inline constexpr double kFlagRiskScore = 60;
 
 // Scores every row of `features`. Reviews of orders not among the rows are
 // ignored; the supervised model is used only when both verdicts have at least
 // min_reviews_per_class reviews. Deterministic for a seed.
-FraudScoring ScoreTransactions(const TransactionFeatures& features, std::span<const AnalystReview> reviews,
+FraudScoring ScoreTransactions(const TransactionFeatures& features,
+                               std::span<const AnalystReview> reviews,
                                const FraudScoringOptions& options);
 
 }  // namespace futureim::systems::compliance

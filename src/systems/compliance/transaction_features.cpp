@@ -22,11 +22,14 @@ constexpr std::array<FeatureSpec, 20> kFeatures = {{
     {"failed_payments_last_day", "the customer's failed payments in the last day", true, true},
     {"distinct_cards", "different cards tried on the order", true, true},
     {"ships_abroad", "shipping country differs from the customer's country", true, true},
-    {"new_destination", "first order to this shipping country after earlier orders elsewhere", true, true},
-    {"payment_method_changed", "payment method differs from the customer's previous order", true, false},
+    {"new_destination", "first order to this shipping country after earlier orders elsewhere", true,
+     true},
+    {"payment_method_changed", "payment method differs from the customer's previous order", true,
+     false},
     {"card_changed", "card differs from the customer's usual card", true, true},
     {"customer_return_rate", "share of the customer's orders returned", true, true},
-    {"return_speed", "returned soon after delivery (30 minus days from delivery to refund)", true, true},
+    {"return_speed", "returned soon after delivery (30 minus days from delivery to refund)", true,
+     true},
     {"item_count", "items on the order", true, true},
     {"max_unit_price", "most expensive item on the order", true, true},
 }};
@@ -131,14 +134,16 @@ std::span<const double> TransactionFeatures::Row(size_t row) const {
 
 TransactionFeatures BuildTransactionFeatures(engine::Connection& lake) {
   lake.Execute(kFeatureSql);
-  auto result = lake.Query("SELECT * FROM " + std::string(kTransactionFeatureTable) + " ORDER BY order_epoch, order_id");
+  auto result = lake.Query("SELECT * FROM " + std::string(kTransactionFeatureTable) +
+                           " ORDER BY order_epoch, order_id");
   constexpr size_t kLeading = 5;  // order_id, customer_id, payment_id, order_epoch, amount
   if (result.ColumnCount() != kLeading + kFeatures.size()) {
     throw std::logic_error("compliance features: the SQL and the feature list disagree");
   }
   TransactionFeatures features;
   while (auto chunk = result.NextChunk()) {
-    const auto order_id = chunk->Column(0), customer_id = chunk->Column(1), payment_id = chunk->Column(2);
+    const auto order_id = chunk->Column(0), customer_id = chunk->Column(1),
+               payment_id = chunk->Column(2);
     const auto epoch = chunk->Column(3), amount = chunk->Column(4);
     for (idx_t row = 0; row < chunk->Size(); ++row) {
       features.order_ids.emplace_back(order_id.GetString(row));

@@ -27,8 +27,8 @@ TEST(CardNumberScanner, BrandsByPrefixAndLength) {
 }
 
 TEST(CardNumberScanner, FindsNumbersWithSeparatorsInsideText) {
-  const auto matches =
-      FindCardNumbers("please charge 4111 1111 1111 1111 and refund 3782-822463-10005, not 4111111111111112");
+  const auto matches = FindCardNumbers(
+      "please charge 4111 1111 1111 1111 and refund 3782-822463-10005, not 4111111111111112");
   ASSERT_EQ(matches.size(), 2u);
   EXPECT_EQ(matches[0].digits, "4111111111111111");
   EXPECT_EQ(matches[0].brand, "visa");
