@@ -3,6 +3,7 @@
 #include <string>
 
 #include "api/route_table.h"
+#include "core/config.h"
 #include "auth/auth_service.h"
 #include "query/query_runner.h"
 
@@ -29,6 +30,13 @@ struct QueryRouteLimits {
 };
 void AddQueryRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
                     QueryRouteLimits limits);
+
+// /compliance/* (SPEC.md §4, Compliance Guardian): fraud detection, risk
+// scores, high-risk transactions, fraud statistics and the compliance report
+// (analyst+), PCI DSS checks now (admin), analysts' reviews of detections.
+// `config` (metadata.path, the PCI-relevant settings) must outlive the table.
+void AddComplianceRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
+                         const core::Config& config);
 
 // JSON views shared by the areas.
 nlohmann::json UserJson(const auth::UserSummary& user);

@@ -90,6 +90,7 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   api::AddAdminRoutes(routes, installed.service());
   api::AddQueryRoutes(routes, query_runner, installed.service(),
                       {config.GetInt("query.max_rows"), config.GetInt("query.timeout_seconds")});
+  api::AddComplianceRoutes(routes, query_runner, installed.service(), config);
 
   api::ApiGateway gateway(routes, installed.service(), GatewayOptionsFromConfig(config));
   const std::string listen =
