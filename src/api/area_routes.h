@@ -3,8 +3,8 @@
 #include <string>
 
 #include "api/route_table.h"
-#include "core/config.h"
 #include "auth/auth_service.h"
+#include "core/config.h"
 #include "query/query_runner.h"
 
 namespace futureim::api {

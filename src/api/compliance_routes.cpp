@@ -40,7 +40,8 @@ class ComplianceArea {
   static compliance::TransactionQuery TransactionQueryOf(const nlohmann::json& body) {
     compliance::TransactionQuery query;
     query.days = body.value("days", int64_t{7});
-    if (body.contains("transaction_ids")) query.transaction_ids = body["transaction_ids"].get<std::vector<std::string>>();
+    if (body.contains("transaction_ids"))
+      query.transaction_ids = body["transaction_ids"].get<std::vector<std::string>>();
     return query;
   }
 
@@ -48,7 +49,8 @@ class ComplianceArea {
     RefreshViewsIfStale();
     auto session = runner_.OpenSession();
     const auto report = compliance::CheckPciCompliance(
-        session.connection(), compliance::PciScanSchemas(session.connection()), compliance::ReadPciConfiguration(config_));
+        session.connection(), compliance::PciScanSchemas(session.connection()),
+        compliance::ReadPciConfiguration(config_));
     return RouteResponse{.body = {{"compliance_report", compliance::ToJson(report)}}};
   }
 
@@ -61,7 +63,8 @@ class ComplianceArea {
                             .count();
     auto response = Respond([&](engine::Connection& lake) {
       auto metadata = metadata::MetadataDb::Open(config_.GetPath("metadata.path"));
-      return compliance::ReviewDetection(lake, metadata, id, verdict, c.principal->user_id, notes, now_ms);
+      return compliance::ReviewDetection(lake, metadata, id, verdict, c.principal->user_id, notes,
+                                         now_ms);
     });
     auth_.Audit({c.principal->user_id, "fraud_review", id, c.client_ip, {{"verdict", verdict}}});
     return response;
@@ -84,13 +87,14 @@ class ComplianceArea {
 };
 
 FieldSpec DaysField(int64_t default_days) {
-  return FieldSpec{.name = "days",
-                   .type = FieldType::kInteger,
-                   .required = false,
-                   .description = "period: the last N days up to the latest scored order (default " +
-                                  std::to_string(default_days) + ")",
-                   .min = 1,
-                   .max = 3650};
+  return FieldSpec{
+      .name = "days",
+      .type = FieldType::kInteger,
+      .required = false,
+      .description = "period: the last N days up to the latest scored order (default " +
+                     std::to_string(default_days) + ")",
+      .min = 1,
+      .max = 3650};
 }
 
 FieldSpec TransactionIdsField() {
@@ -106,16 +110,19 @@ FieldSpec TransactionIdsField() {
 void AddComplianceRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
                          const core::Config& config) {
   auto area = std::make_shared<ComplianceArea>(runner, auth, config);
-  table.Add(Route{.method = "POST",
-                  .pattern = "/compliance/fraud-detection",
-                  .summary = "Fraud probability, risk level and factors of the period's orders; top 50; patterns",
-                  .tag = "compliance",
-                  .required = auth::Role::kAnalyst,
-                  .body = {DaysField(7), TransactionIdsField()},
-                  .handler = [area](RequestContext& c) {
-                    const auto query = ComplianceArea::TransactionQueryOf(c.body);
-                    return area->Respond([&](engine::Connection& lake) { return compliance::FraudDetection(lake, query); });
-                  }});
+  table.Add(Route{
+      .method = "POST",
+      .pattern = "/compliance/fraud-detection",
+      .summary =
+          "Fraud probability, risk level and factors of the period's orders; top 50; patterns",
+      .tag = "compliance",
+      .required = auth::Role::kAnalyst,
+      .body = {DaysField(7), TransactionIdsField()},
+      .handler = [area](RequestContext& c) {
+        const auto query = ComplianceArea::TransactionQueryOf(c.body);
+        return area->Respond(
+            [&](engine::Connection& lake) { return compliance::FraudDetection(lake, query); });
+      }});
   table.Add(Route{.method = "POST",
                   .pattern = "/compliance/risk-score",
                   .summary = "0-100 risk scores with bands and factors; top 50; band distribution",
@@ -124,7 +131,9 @@ void AddComplianceRoutes(RouteTable& table, query::QueryRunner& runner, auth::Au
                   .body = {DaysField(7), TransactionIdsField()},
                   .handler = [area](RequestContext& c) {
                     const auto query = ComplianceArea::TransactionQueryOf(c.body);
-                    return area->Respond([&](engine::Connection& lake) { return compliance::RiskScores(lake, query); });
+                    return area->Respond([&](engine::Connection& lake) {
+                      return compliance::RiskScores(lake, query);
+                    });
                   }});
   table.Add(Route{.method = "GET",
                   .pattern = "/compliance/high-risk-transactions",
@@ -146,49 +155,54 @@ void AddComplianceRoutes(RouteTable& table, query::QueryRunner& runner, auth::Au
                                       .max = 1000}},
                   .handler = [area](RequestContext& c) {
                     return area->Respond([&](engine::Connection& lake) {
-                      return compliance::HighRiskTransactions(lake, c.query.value("days", int64_t{7}),
-                                                              static_cast<double>(c.query.value("threshold", int64_t{70})),
-                                                              c.query.value("limit", int64_t{100}));
+                      return compliance::HighRiskTransactions(
+                          lake, c.query.value("days", int64_t{7}),
+                          static_cast<double>(c.query.value("threshold", int64_t{70})),
+                          c.query.value("limit", int64_t{100}));
                     });
                   }});
-  table.Add(Route{.method = "POST",
-                  .pattern = "/compliance/pci-compliance",
-                  .summary = "PCI DSS checks now: card numbers in any text column of any tier, CVV columns, "
-                             "masking, encryption at rest, TLS, audit logging; score and remediation",
-                  .tag = "compliance",
-                  .required = auth::Role::kAdmin,
-                  .handler = [area](RequestContext& c) { return area->PciCompliance(c); }});
-  table.Add(Route{.method = "GET",
-                  .pattern = "/compliance/compliance-report",
-                  .summary = "The last run's PCI DSS checks with fraud and risk analysis of the period",
-                  .tag = "compliance",
-                  .required = auth::Role::kAnalyst,
-                  .query = {DaysField(30)},
-                  .handler = [area](RequestContext& c) {
-                    return area->Respond([&](engine::Connection& lake) {
-                      return compliance::ComplianceReport(lake, c.query.value("days", int64_t{30}));
-                    });
-                  }});
-  table.Add(Route{.method = "GET",
-                  .pattern = "/compliance/fraud-statistics",
-                  .summary = "Transactions, amounts, flagged share and average risk, in total and per day",
-                  .tag = "compliance",
-                  .required = auth::Role::kAnalyst,
-                  .query = {DaysField(30)},
-                  .handler = [area](RequestContext& c) {
-                    return area->Respond([&](engine::Connection& lake) {
-                      return compliance::FraudStatistics(lake, c.query.value("days", int64_t{30}));
-                    });
-                  }});
-  table.Add(Route{.method = "POST",
-                  .pattern = "/compliance/detections/{id}/review",
-                  .summary = "An analyst's verdict on a detection (confirmed or dismissed); the next run's "
-                             "supervised model learns from it",
-                  .tag = "compliance",
-                  .required = auth::Role::kAnalyst,
-                  .body = {FieldSpec{.name = "verdict", .allowed = {"confirmed", "dismissed"}},
-                           FieldSpec{.name = "notes", .required = false, .max_length = 4000}},
-                  .handler = [area](RequestContext& c) { return area->Review(c); }});
+  table.Add(Route{
+      .method = "POST",
+      .pattern = "/compliance/pci-compliance",
+      .summary = "PCI DSS checks now: card numbers in any text column of any tier, CVV columns, "
+                 "masking, encryption at rest, TLS, audit logging; score and remediation",
+      .tag = "compliance",
+      .required = auth::Role::kAdmin,
+      .handler = [area](RequestContext& c) { return area->PciCompliance(c); }});
+  table.Add(
+      Route{.method = "GET",
+            .pattern = "/compliance/compliance-report",
+            .summary = "The last run's PCI DSS checks with fraud and risk analysis of the period",
+            .tag = "compliance",
+            .required = auth::Role::kAnalyst,
+            .query = {DaysField(30)},
+            .handler = [area](RequestContext& c) {
+              return area->Respond([&](engine::Connection& lake) {
+                return compliance::ComplianceReport(lake, c.query.value("days", int64_t{30}));
+              });
+            }});
+  table.Add(Route{
+      .method = "GET",
+      .pattern = "/compliance/fraud-statistics",
+      .summary = "Transactions, amounts, flagged share and average risk, in total and per day",
+      .tag = "compliance",
+      .required = auth::Role::kAnalyst,
+      .query = {DaysField(30)},
+      .handler = [area](RequestContext& c) {
+        return area->Respond([&](engine::Connection& lake) {
+          return compliance::FraudStatistics(lake, c.query.value("days", int64_t{30}));
+        });
+      }});
+  table.Add(Route{
+      .method = "POST",
+      .pattern = "/compliance/detections/{id}/review",
+      .summary = "An analyst's verdict on a detection (confirmed or dismissed); the next run's "
+                 "supervised model learns from it",
+      .tag = "compliance",
+      .required = auth::Role::kAnalyst,
+      .body = {FieldSpec{.name = "verdict", .allowed = {"confirmed", "dismissed"}},
+               FieldSpec{.name = "notes", .required = false, .max_length = 4000}},
+      .handler = [area](RequestContext& c) { return area->Review(c); }});
 }
 
 }  // namespace futureim::api

@@ -24,11 +24,12 @@ namespace futureim::systems::compliance {
 class NoComplianceRun : public std::runtime_error {
  public:
   NoComplianceRun()
-      : std::runtime_error("no Compliance Guardian run yet: run `futureim systems run compliance_guardian`") {}
+      : std::runtime_error(
+            "no Compliance Guardian run yet: run `futureim systems run compliance_guardian`") {}
 };
 
 struct TransactionQuery {
-  int64_t days = 7;                           // 1–3650
+  int64_t days = 7;                          // 1–3650
   std::vector<std::string> transaction_ids;  // order ids; empty = every order of the period
 };
 
@@ -38,9 +39,11 @@ nlohmann::json FraudDetection(engine::Connection& lake, const TransactionQuery& 
 // {risk_scores[{transaction_id, risk_score, risk_level, is_high_risk, risk_factors}],
 //  high_risk_transactions[top 50], distribution{low, medium, high, critical}}
 nlohmann::json RiskScores(engine::Connection& lake, const TransactionQuery& query);
-// {high_risk_transactions[{transaction_id, customer_id, amount, risk_score, risk_level, risk_factors}],
+// {high_risk_transactions[{transaction_id, customer_id, amount, risk_score, risk_level,
+// risk_factors}],
 //  count, threshold}; threshold 0–100, limit 1–1000.
-nlohmann::json HighRiskTransactions(engine::Connection& lake, int64_t days, double threshold, int64_t limit);
+nlohmann::json HighRiskTransactions(engine::Connection& lake, int64_t days, double threshold,
+                                    int64_t limit);
 // {summary{total_transactions, total_amount, total_flagged, total_flagged_amount, fraud_rate (%),
 //  avg_risk_score}, daily_statistics[{date, ...}]}
 nlohmann::json FraudStatistics(engine::Connection& lake, int64_t days);
@@ -50,6 +53,7 @@ nlohmann::json ComplianceReport(engine::Connection& lake, int64_t days);
 // current fraud_detections; std::out_of_range otherwise) and returns it.
 nlohmann::json ReviewDetection(engine::Connection& lake, metadata::MetadataDb& metadata,
                                const std::string& detection_id, const std::string& verdict,
-                               const std::string& reviewer, const std::string& notes, int64_t now_ms);
+                               const std::string& reviewer, const std::string& notes,
+                               int64_t now_ms);
 
 }  // namespace futureim::systems::compliance

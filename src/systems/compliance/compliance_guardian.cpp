@@ -38,9 +38,12 @@ nlohmann::json FactorsJson(const std::vector<RiskFactor>& factors) {
 std::string_view FraudType(const std::vector<RiskFactor>& factors) {
   for (const auto& factor : factors) {
     const std::string_view f = factor.feature;
-    if (f == "failed_payments" || f == "failed_payments_last_day" || f == "distinct_cards") return "card_testing";
-    if (f == "ships_abroad" || f == "new_destination" || f == "card_changed") return "account_takeover";
-    if (f == "orders_last_hour" || f == "orders_last_day" || f == "orders_within_hour") return "velocity";
+    if (f == "failed_payments" || f == "failed_payments_last_day" || f == "distinct_cards")
+      return "card_testing";
+    if (f == "ships_abroad" || f == "new_destination" || f == "card_changed")
+      return "account_takeover";
+    if (f == "orders_last_hour" || f == "orders_last_day" || f == "orders_within_hour")
+      return "velocity";
     if (f == "customer_return_rate" || f == "return_speed") return "refund_abuse";
   }
   return "anomaly";
@@ -65,13 +68,16 @@ CREATE OR REPLACE TEMP TABLE compliance_checks_rows (
   compliance_status VARCHAR, issues_found VARCHAR, severity VARCHAR, remediation_required BOOLEAN,
   remediation_notes VARCHAR, requirement VARCHAR))SQL";
 
-engine::Timestamp ToTimestamp(int64_t epoch_seconds) { return engine::Timestamp{epoch_seconds * 1'000'000}; }
+engine::Timestamp ToTimestamp(int64_t epoch_seconds) {
+  return engine::Timestamp{epoch_seconds * 1'000'000};
+}
 
 }  // namespace
 
 nlohmann::json ComplianceGuardian::Run(SystemRunContext& context) {
   const TransactionFeatures features = BuildTransactionFeatures(context.lake);
-  if (features.Rows() == 0) throw core::Error("compliance_guardian: there are no curated orders to score yet");
+  if (features.Rows() == 0)
+    throw core::Error("compliance_guardian: there are no curated orders to score yet");
   const std::vector<AnalystReview> reviews = LoadReviews(context.config);
   std::unordered_map<std::string, bool> verdict_of;
   for (const auto& review : reviews) verdict_of[review.order_id] = review.confirmed_fraud;
@@ -92,30 +98,44 @@ nlohmann::json ComplianceGuardian::Run(SystemRunContext& context) {
       const TransactionRisk& risk = scoring.transactions[r];
       const std::string factors = FactorsJson(risk.factors).dump();
       const engine::Timestamp order_date = ToTimestamp(features.order_epoch_seconds[r]);
-      const std::optional<std::string_view> payment =
-          features.payment_ids[r].empty() ? std::nullopt : std::optional<std::string_view>(features.payment_ids[r]);
-      band_counts[std::string(risk.risk_level)] = band_counts[std::string(risk.risk_level)].get<int64_t>() + 1;
-      scores.AppendRow(features.order_ids[r], std::string_view("transaction"), features.order_ids[r],
-                       features.order_ids[r], features.customer_ids[r], payment, order_date, features.amounts[r],
-                       run_time, risk.risk_score, risk.risk_level, risk.risk_score > kFlagRiskScore,
-                       risk.anomaly_score, risk.supervised_probability, factors, scoring.method);
+      // NULLs as ValueRefs: GCC 12 misreads optionals passed through the
+      // Appender's variant as maybe-uninitialized.
+      const engine::ValueRef payment =
+          features.payment_ids[r].empty()
+              ? engine::ValueRef(engine::kNull)
+              : engine::ValueRef(std::string_view(features.payment_ids[r]));
+      const engine::ValueRef probability = risk.supervised_probability
+                                               ? engine::ValueRef(*risk.supervised_probability)
+                                               : engine::ValueRef(engine::kNull);
+      band_counts[std::string(risk.risk_level)] =
+          band_counts[std::string(risk.risk_level)].get<int64_t>() + 1;
+      scores.AppendRow(features.order_ids[r], std::string_view("transaction"),
+                       features.order_ids[r], features.order_ids[r], features.customer_ids[r],
+                       payment, order_date, features.amounts[r], run_time, risk.risk_score,
+                       risk.risk_level, risk.risk_score > kFlagRiskScore, risk.anomaly_score,
+                       probability, factors, scoring.method);
       if (risk.risk_score <= kFlagRiskScore) continue;
       ++flagged;
       const auto verdict = verdict_of.find(features.order_ids[r]);
-      const std::optional<bool> confirmed =
-          verdict == verdict_of.end() ? std::nullopt : std::optional<bool>(verdict->second);
-      const std::string_view status =
-          !confirmed ? "pending" : (*confirmed ? std::string_view("confirmed") : std::string_view("dismissed"));
-      detections.AppendRow(features.order_ids[r], features.order_ids[r], payment, features.customer_ids[r], run_time,
-                           order_date, features.amounts[r], risk.risk_score / 100.0, FraudType(risk.factors),
-                           risk.risk_level, scoring.method, confirmed, status, factors);
+      const bool reviewed = verdict != verdict_of.end();
+      const engine::ValueRef confirmed =
+          reviewed ? engine::ValueRef(verdict->second) : engine::ValueRef(engine::kNull);
+      const std::string_view status = !reviewed ? "pending"
+                                                : (verdict->second ? std::string_view("confirmed")
+                                                                   : std::string_view("dismissed"));
+      detections.AppendRow(features.order_ids[r], features.order_ids[r], payment,
+                           features.customer_ids[r], run_time, order_date, features.amounts[r],
+                           risk.risk_score / 100.0, FraudType(risk.factors), risk.risk_level,
+                           scoring.method, confirmed, status, factors);
     }
     scores.Close();
     detections.Close();
   }
-  context.output.Write("risk_scores", "SELECT * FROM compliance_risk_scores ORDER BY order_date, order_id");
-  context.output.Write("fraud_detections",
-                       "SELECT * FROM compliance_fraud_detections ORDER BY fraud_score DESC, order_id");
+  context.output.Write("risk_scores",
+                       "SELECT * FROM compliance_risk_scores ORDER BY order_date, order_id");
+  context.output.Write(
+      "fraud_detections",
+      "SELECT * FROM compliance_fraud_detections ORDER BY fraud_score DESC, order_id");
 
   const PciReport pci = CheckPciCompliance(context.lake, PciScanSchemas(context.lake),
                                            ReadPciConfiguration(context.config));
@@ -123,15 +143,18 @@ nlohmann::json ComplianceGuardian::Run(SystemRunContext& context) {
   {
     engine::Appender checks(context.lake, "compliance_checks_rows");
     for (const auto& check : pci.checks) {
-      checks.AppendRow(check.id, std::string_view("PCI_DSS"), std::string_view("lake"), check.id, run_time,
-                       check.passed ? std::string_view("compliant") : std::string_view("non_compliant"),
-                       check.findings.dump(),
-                       check.passed ? std::optional<std::string_view>() : std::optional<std::string_view>(check.severity),
-                       !check.passed, check.passed ? std::string() : check.remediation, check.requirement);
+      checks.AppendRow(
+          check.id, std::string_view("PCI_DSS"), std::string_view("lake"), check.id, run_time,
+          check.passed ? std::string_view("compliant") : std::string_view("non_compliant"),
+          check.findings.dump(),
+          check.passed ? engine::ValueRef(engine::kNull)
+                       : engine::ValueRef(std::string_view(check.severity)),
+          !check.passed, check.passed ? std::string() : check.remediation, check.requirement);
     }
     checks.Close();
   }
-  context.output.Write("compliance_checks", "SELECT * FROM compliance_checks_rows ORDER BY check_id");
+  context.output.Write("compliance_checks",
+                       "SELECT * FROM compliance_checks_rows ORDER BY check_id");
 
   return {{"transactions_scored", features.Rows()},
           {"flagged", flagged},

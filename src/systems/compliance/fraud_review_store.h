@@ -24,8 +24,8 @@ class FraudReviewStore {
  public:
   explicit FraudReviewStore(metadata::MetadataDb& metadata) : metadata_(metadata) {}
 
-  void Record(std::string_view order_id, ReviewVerdict verdict, std::string_view reviewer, std::string_view notes,
-              int64_t reviewed_at_ms);
+  void Record(std::string_view order_id, ReviewVerdict verdict, std::string_view reviewer,
+              std::string_view notes, int64_t reviewed_at_ms);
   std::vector<AnalystReview> All();
 
  private:

@@ -8,7 +8,8 @@ namespace futureim::systems::compliance {
 namespace {
 
 // The supervised model's inputs: every feature, then the anomaly score.
-ml::FeatureMatrix SupervisedInputs(const TransactionFeatures& features, const std::vector<double>& anomaly) {
+ml::FeatureMatrix SupervisedInputs(const TransactionFeatures& features,
+                                   const std::vector<double>& anomaly) {
   const size_t width = TransactionFeatureSpecs().size();
   ml::FeatureMatrix inputs(features.Rows(), width + 1);
   for (size_t r = 0; r < features.Rows(); ++r) {
@@ -21,10 +22,9 @@ ml::FeatureMatrix SupervisedInputs(const TransactionFeatures& features, const st
 
 }  // namespace
 
-std::optional<std::vector<double>> ReviewModelProbabilities(const TransactionFeatures& features,
-                                                            const std::vector<double>& anomaly,
-                                                            const std::vector<std::pair<size_t, bool>>& labelled,
-                                                            size_t min_per_class, uint64_t seed) {
+std::optional<std::vector<double>> ReviewModelProbabilities(
+    const TransactionFeatures& features, const std::vector<double>& anomaly,
+    const std::vector<std::pair<size_t, bool>>& labelled, size_t min_per_class, uint64_t seed) {
   const ml::FeatureMatrix inputs = SupervisedInputs(features, anomaly);
   const auto confirmed = static_cast<size_t>(
       std::count_if(labelled.begin(), labelled.end(), [](const auto& l) { return l.second; }));
@@ -33,7 +33,8 @@ std::optional<std::vector<double>> ReviewModelProbabilities(const TransactionFea
   ml::FeatureMatrix training(labelled.size(), inputs.Columns());
   std::vector<float> labels;
   for (size_t i = 0; i < labelled.size(); ++i) {
-    for (size_t c = 0; c < inputs.Columns(); ++c) training.At(i, c) = inputs.At(labelled[i].first, c);
+    for (size_t c = 0; c < inputs.Columns(); ++c)
+      training.At(i, c) = inputs.At(labelled[i].first, c);
     labels.push_back(labelled[i].second ? 1.0f : 0.0f);
   }
   // Shallow trees: a few hundred reviews support little more, and depth 3
@@ -48,6 +49,5 @@ std::optional<std::vector<double>> ReviewModelProbabilities(const TransactionFea
        .seed = seed});
   return model.Predict(inputs);
 }
-
 
 }  // namespace futureim::systems::compliance
