@@ -134,7 +134,12 @@ std::span<const double> TransactionFeatures::Row(size_t row) const {
 
 TransactionFeatures BuildTransactionFeatures(engine::Connection& lake) {
   lake.Execute(kFeatureSql);
-  auto result = lake.Query("SELECT * FROM " + std::string(kTransactionFeatureTable) +
+  // Every feature read as DOUBLE: SQL literals such as 1.0 are DECIMALs.
+  std::string select =
+      "SELECT order_id, customer_id, payment_id, order_epoch, CAST(amount AS DOUBLE)";
+  for (const auto& feature : kFeatures)
+    select += ", CAST(f_" + std::string(feature.name) + " AS DOUBLE)";
+  auto result = lake.Query(select + " FROM " + std::string(kTransactionFeatureTable) +
                            " ORDER BY order_epoch, order_id");
   constexpr size_t kLeading = 5;  // order_id, customer_id, payment_id, order_epoch, amount
   if (result.ColumnCount() != kLeading + kFeatures.size()) {
