@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "api/precomputed_json.h"
 #include "api/route_table.h"
 #include "auth/auth_service.h"
 #include "core/config.h"
@@ -37,6 +38,11 @@ void AddQueryRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthSer
 // `config` (metadata.path, the PCI-relevant settings) must outlive the table.
 void AddComplianceRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
                          const core::Config& config);
+
+// GET /data/health (viewer+): the curated data's health for the dashboard's
+// home page, served from `data_health` (pipeline::CuratedTierHealth, which
+// the serve process recomputes after each pipeline run).
+void AddDataRoutes(RouteTable& table, const PrecomputedJson& data_health);
 
 // JSON views shared by the areas.
 nlohmann::json UserJson(const auth::UserSummary& user);
