@@ -1,5 +1,6 @@
 #include "systems/compliance/card_number_scanner.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace futureim::systems::compliance {
@@ -12,6 +13,35 @@ bool StartsWithin(std::string_view digits, int low, int high, size_t width) {
   int prefix = 0;
   for (size_t i = 0; i < width; ++i) prefix = prefix * 10 + (digits[i] - '0');
   return prefix >= low && prefix <= high;
+}
+
+// Characters that join a digit run to a longer token: an identifier
+// ("txn_", "tok_", "1Z"), a decimal or grouped number ("0.4111...", "1,234"),
+// a phone number ("+44"), a path or e-mail.
+bool JoinsToken(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool JoinsNumber(char c) { return c == '.' || c == ',' || c == '+' || c == '/' || c == '@'; }
+
+// A PAN is a standalone token: the run starts the text or follows a character
+// that is neither part of a word nor glued to a number (a fraction's digits
+// after "0." are not a card number however Luhn comes out).
+bool StartsToken(std::string_view text, size_t at) {
+  if (at == 0) return true;
+  const char before = text[at - 1];
+  if (JoinsToken(before) || JoinsNumber(before)) return false;
+  // "12-4111..." or "ab-4111...": the tail of a dashed identifier.
+  return !(before == '-' && at >= 2 && JoinsToken(text[at - 2]));
+}
+
+// ...and ends the text or is followed by a character that does not continue
+// it ("4111...1111." ends a sentence; "4111...1111.5" or "...1111e3" do not).
+bool EndsToken(std::string_view text, size_t at) {
+  if (at >= text.size()) return true;
+  const char after = text[at];
+  if (JoinsToken(after)) return false;
+  if ((JoinsNumber(after) || after == '-') && at + 1 < text.size() && JoinsToken(text[at + 1])) {
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -55,27 +85,38 @@ std::vector<CardNumberMatch> FindCardNumbers(std::string_view text) {
   std::vector<CardNumberMatch> matches;
   size_t i = 0;
   while (i < text.size()) {
-    // A candidate starts at a digit not preceded by a digit or letter (so the
-    // tail of a longer code is not read as a number of its own).
-    if (!IsDigit(text[i]) || (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1])))) {
+    if (!IsDigit(text[i]) || !StartsToken(text, i)) {
       ++i;
       continue;
     }
+    // Digit groups joined by one separator, the same one throughout.
     std::string digits;
     size_t end = i;
+    size_t group = 0;
+    size_t shortest_inner_group = std::string_view::npos;
+    char separator = 0;
+    bool consistent = true;
     while (end < text.size()) {
       if (IsDigit(text[end])) {
         digits.push_back(text[end]);
+        ++group;
         ++end;
       } else if ((text[end] == ' ' || text[end] == '-') && end + 1 < text.size() &&
                  IsDigit(text[end + 1]) && !digits.empty()) {
+        if (separator != 0 && text[end] != separator) consistent = false;
+        separator = text[end];
+        shortest_inner_group = std::min(shortest_inner_group, group);
+        group = 0;
         ++end;
       } else {
         break;
       }
     }
-    const bool bounded = end >= text.size() || !std::isalnum(static_cast<unsigned char>(text[end]));
-    if (bounded && digits.size() >= 13 && digits.size() <= 19 && PassesLuhn(digits)) {
+    // Printed PANs group as 4-4-4-4(-3), 4-6-5 or 4-6-4: no group but the
+    // last is shorter than four digits (space-separated small numbers are not a card).
+    const bool grouped = consistent && (separator == 0 || shortest_inner_group >= 4);
+    if (grouped && EndsToken(text, end) && digits.size() >= 13 && digits.size() <= 19 &&
+        PassesLuhn(digits)) {
       const std::string_view brand = CardBrand(digits);
       if (!brand.empty()) matches.push_back({i, digits, brand});
     }

@@ -1,9 +1,13 @@
 #pragma once
 
-// Finds primary account numbers (card numbers) in free text: runs of 13–19
-// digits (single spaces or dashes allowed between digit groups) that carry a
-// known card brand prefix and pass the Luhn checksum. Order numbers, phone
-// numbers and tracking codes seldom pass both tests; a real PAN always does.
+// Finds primary account numbers (card numbers) in free text: standalone
+// tokens of 13–19 digits (optionally in groups of four or more joined by one
+// kind of separator, a space or a dash) that carry a known card brand prefix
+// and pass the Luhn checksum. A digit run glued to a longer token is never a
+// PAN: the hex tail of an id or HMAC token ("txn_", "tok_"), the fraction of a
+// decimal number ("0.4111..." in a JSON document), a phone number ("+44 ..."),
+// a tracking code ("1Z..."). About one random 16-digit run in 60 carries a
+// brand prefix and passes Luhn, so only the token rule keeps such digits out.
 
 #include <string>
 #include <string_view>

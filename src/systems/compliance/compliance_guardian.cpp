@@ -34,9 +34,11 @@ nlohmann::json FactorsJson(const std::vector<RiskFactor>& factors) {
 }
 
 // The pattern a detection most resembles, from its strongest factor: what an
-// analyst checks first. "anomaly" when no factor names a known pattern.
+// analyst checks first. "anomaly" when no factor deviating in its risky
+// direction names a known pattern.
 std::string_view FraudType(const std::vector<RiskFactor>& factors) {
   for (const auto& factor : factors) {
+    if (factor.strength <= 0) continue;
     const std::string_view f = factor.feature;
     if (f == "failed_payments" || f == "failed_payments_last_day" || f == "distinct_cards")
       return "card_testing";

@@ -55,8 +55,14 @@ std::vector<ColumnScale> ColumnScales(const TransactionFeatures& features) {
   return scales;
 }
 
-// The features of one row that deviate most in their risky direction (more
-// than two robust standard units), strongest first.
+// The features that set one row apart from the population, strongest first:
+// each feature's standardised deviation from its median (robust standard
+// units, signed so that positive is the risky direction), ranked by size.
+// The isolation forest isolates a row by any rare value, high or low, so the
+// features it sees count in either direction (a far cheaper basket than
+// anyone buys is why such an order scores); the others (weekend, customer
+// age...) only when they deviate in their risky direction. Only a row at the
+// median of every feature, which the forest cannot isolate, gets no factor.
 std::vector<RiskFactor> TopFactors(std::span<const double> row,
                                    const std::vector<ColumnScale>& scales, size_t max_factors) {
   const auto specs = TransactionFeatureSpecs();
@@ -64,12 +70,13 @@ std::vector<RiskFactor> TopFactors(std::span<const double> row,
   for (size_t f = 0; f < specs.size(); ++f) {
     const double direction = specs[f].higher_is_riskier ? 1.0 : -1.0;
     const double strength = direction * (row[f] - scales[f].median) / scales[f].spread;
-    if (strength > 2.0) {
+    if (strength > 0 || (specs[f].isolates && strength < 0)) {
       factors.push_back({specs[f].name, specs[f].description, row[f], scales[f].median, strength});
     }
   }
-  std::sort(factors.begin(), factors.end(),
-            [](const RiskFactor& a, const RiskFactor& b) { return a.strength > b.strength; });
+  std::sort(factors.begin(), factors.end(), [](const RiskFactor& a, const RiskFactor& b) {
+    return std::abs(a.strength) > std::abs(b.strength);
+  });
   if (factors.size() > max_factors) factors.resize(max_factors);
   return factors;
 }

@@ -22,8 +22,9 @@ struct AnalystReview {
   bool confirmed_fraud = false;
 };
 
-// A feature that pushed a score up: its value, the typical (median) value,
-// and how far it deviates in the risky direction in robust standard units.
+// A feature that sets a transaction apart: its value, the typical (median)
+// value, and its standardised deviation (robust standard units, positive in
+// the feature's risky direction, negative when the row is unusual the other way).
 struct RiskFactor {
   std::string_view feature;
   std::string_view description;
@@ -37,7 +38,7 @@ struct TransactionRisk {
   std::optional<double> supervised_probability;  // with a trained review model only
   double risk_score = 0;                         // 0–100
   std::string_view risk_level;                   // low, medium, high, critical
-  std::vector<RiskFactor> factors;               // strongest first, at most max_factors
+  std::vector<RiskFactor> factors;  // strongest first, 1..max_factors unless the row is typical
 };
 
 struct FraudScoringOptions {

@@ -178,8 +178,11 @@ TEST_F(ComplianceGuardianTest, FindsInjectedFraudLearnsFromReviewsAndFindsAPlant
       Futureim({"--log-level", "warn", "systems", "run", "compliance_guardian", "--json"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   const double after = AveragePrecisionOf(Scores(), truth, reviewed);
-  EXPECT_GE(after, 1.5 * before) << "AP on the unreviewed orders before " << before << ", after "
-                                 << after;
+  // Reviews at least halve what the ranking of the unreviewed orders misses
+  // (1 - AP): a ratio after/before cannot exceed 1/before, so once the
+  // unsupervised ranking is good a fixed ratio would ask for the impossible.
+  EXPECT_LE(1 - after, 0.5 * (1 - before))
+      << "AP on the unreviewed orders before " << before << ", after " << after;
   std::cout << "AP on unreviewed orders: " << before << " before reviews, " << after << " after\n";
   const auto statuses = Query(
       "SELECT count(*) FILTER (WHERE investigation_status <> 'pending') AS judged FROM "
@@ -197,7 +200,8 @@ TEST_F(ComplianceGuardianTest, FindsInjectedFraudLearnsFromReviewsAndFindsAPlant
     return rows.empty() ? nlohmann::json() : rows.at(0);
   };
   for (const char* id : {"pan_storage", "cvv_storage", "card_masking"}) {
-    EXPECT_EQ(check(id)["compliance_status"], "compliant") << id;
+    const auto row = check(id);
+    EXPECT_EQ(row["compliance_status"], "compliant") << id << ": " << row["issues_found"];
   }
   auto store_connection = source::MysqlConnection::Connect(store);
   store_connection.Execute(

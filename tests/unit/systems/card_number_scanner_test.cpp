@@ -46,6 +46,33 @@ TEST(CardNumberScanner, IgnoresIdentifiersPhoneNumbersAndDigitsInsideWords) {
   EXPECT_TRUE(FindCardNumbers("").empty());
 }
 
+// Every value below holds a Luhn-valid, brand-prefixed 16-digit run that is
+// part of a longer token, the way prod JSON documents, ids and tokens do.
+TEST(CardNumberScanner, IgnoresCardLikeDigitsGluedToALongerToken) {
+  EXPECT_TRUE(FindCardNumbers(R"({"strength":0.4111111111111111,"value":2})").empty());
+  EXPECT_TRUE(FindCardNumbers("12.4111111111111111").empty());
+  EXPECT_TRUE(FindCardNumbers("4111111111111111.25").empty());
+  EXPECT_TRUE(FindCardNumbers("1,4111111111111111").empty());
+  EXPECT_TRUE(FindCardNumbers("txn_4111111111111111").empty());
+  EXPECT_TRUE(FindCardNumbers("tok_4111111111111111").empty());
+  EXPECT_TRUE(FindCardNumbers("+4111111111111111").empty());
+  EXPECT_TRUE(FindCardNumbers("ORD-4111111111111111").empty());
+  EXPECT_TRUE(FindCardNumbers("4111111111111111-ab").empty());
+  EXPECT_TRUE(FindCardNumbers("4111111111111111e3").empty());
+  // Small numbers one space apart are not a grouped PAN (4 1 1 1 ... 1).
+  EXPECT_TRUE(FindCardNumbers("4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1").empty());
+  // Mixed separators are not how a PAN is written.
+  EXPECT_TRUE(FindCardNumbers("4111 1111-1111 1111").empty());
+}
+
+TEST(CardNumberScanner, FindsStandaloneNumbersAtTextEdgesAndBeforePunctuation) {
+  EXPECT_EQ(FindCardNumbers("4111111111111111").size(), 1u);
+  EXPECT_EQ(FindCardNumbers("card: 4111-1111-1111-1111.").size(), 1u);
+  EXPECT_EQ(FindCardNumbers("(4111 1111 1111 1111)").size(), 1u);
+  EXPECT_EQ(FindCardNumbers("\"4111111111111111\", next").size(), 1u);
+  EXPECT_EQ(FindCardNumbers("pay 4111111111111111, thanks").size(), 1u);
+}
+
 TEST(CardNumberScanner, MaskingKeepsFirstSixAndLastFour) {
   EXPECT_EQ(MaskCardNumber("4111111111111111"), "411111******1111");
   EXPECT_EQ(MaskCardNumber("378282246310005"), "378282*****0005");
