@@ -24,6 +24,7 @@ packages=(
   libboost-dev libmariadb-dev libsqlite3-dev libsodium-dev libssl-dev
   libcurl4-openssl-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev libeigen3-dev libxgboost-dev
+  python3-sklearn
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-statsmodels
   python3-sklearn python3-pandas

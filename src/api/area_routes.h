@@ -5,6 +5,7 @@
 #include "api/precomputed_json.h"
 #include "api/route_table.h"
 #include "auth/auth_service.h"
+#include "core/config.h"
 #include "query/query_runner.h"
 
 namespace futureim::api {
@@ -30,6 +31,13 @@ struct QueryRouteLimits {
 };
 void AddQueryRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
                     QueryRouteLimits limits);
+
+// /compliance/* (SPEC.md §4, Compliance Guardian): fraud detection, risk
+// scores, high-risk transactions, fraud statistics and the compliance report
+// (analyst+), PCI DSS checks now (admin), analysts' reviews of detections.
+// `config` (metadata.path, the PCI-relevant settings) must outlive the table.
+void AddComplianceRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
+                         const core::Config& config);
 
 // GET /data/health (viewer+): the curated data's health for the dashboard's
 // home page, served from `data_health` (pipeline::CuratedTierHealth, which

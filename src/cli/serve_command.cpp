@@ -192,6 +192,7 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
     api::AddQueryRoutes(*routes, *query_runner, installed->service(),
                         {config.GetInt("query.max_rows"), config.GetInt("query.timeout_seconds")});
     api::AddDataRoutes(*routes, data_health);
+    api::AddComplianceRoutes(*routes, *query_runner, installed->service(), config);
 
     // 2. The API binds (a taken port or unreadable TLS files stop serve here).
     // The dashboard (web/dist unless server.web_root says otherwise); without

@@ -9,7 +9,7 @@ namespace futureim::metadata {
 namespace {
 
 // Append-only: never edit a migration once released; add a new one.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     // 1: facts about the installation (created_at, product version...).
     R"sql(
       CREATE TABLE installation_facts (
@@ -83,6 +83,17 @@ constexpr std::array<std::string_view, 2> kMigrations = {
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    )sql",
+    // 3: analysts' verdicts on fraud detections (Compliance Guardian). One
+    // per order, the latest wins; the next run trains its supervised model on them.
+    R"sql(
+      CREATE TABLE fraud_reviews (
+        order_id    TEXT PRIMARY KEY,
+        verdict     TEXT NOT NULL CHECK (verdict IN ('confirmed', 'dismissed')),
+        reviewer    TEXT NOT NULL,
+        notes       TEXT NOT NULL DEFAULT '',
+        reviewed_at INTEGER NOT NULL  -- Unix milliseconds
+      );
     )sql",
 };
 

@@ -1,10 +1,13 @@
 #include "systems/system_registry.h"
 
+#include "systems/compliance/compliance_guardian.h"
+
 namespace futureim::systems {
 
 std::vector<std::unique_ptr<AnalyticsSystem>> AllSystems() {
   std::vector<std::unique_ptr<AnalyticsSystem>> systems;
   // One line per system, in pipeline order.
+  systems.push_back(std::make_unique<compliance::ComplianceGuardian>());
   return systems;
 }
 

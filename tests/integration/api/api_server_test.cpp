@@ -39,6 +39,13 @@ const std::set<std::string> kServedRoutes = {
     "GET /admin/audit-log",
     "POST /query",
     "GET /data/health",
+    "POST /compliance/fraud-detection",
+    "POST /compliance/risk-score",
+    "GET /compliance/high-risk-transactions",
+    "POST /compliance/pci-compliance",
+    "GET /compliance/compliance-report",
+    "GET /compliance/fraud-statistics",
+    "POST /compliance/detections/{id}/review",
 };
 
 class ApiServerTest : public ::testing::Test {
@@ -528,6 +535,49 @@ TEST_F(ApiServerTest, DataHealthIsPrecomputedForSignedInUsers) {
   EXPECT_TRUE(body["lowest_quality"].is_null());
   // Only GET: the body is read-only.
   EXPECT_EQ(Call("POST", "/data/health", json::object(), user["access_token"]).status, 405);
+}
+
+// The Compliance Guardian's routes before any system run: the live PCI DSS
+// check answers, the prod-table answers say there is no run yet, bad fields
+// are 400 with the field named, and a viewer may not review or run checks.
+TEST_F(ApiServerTest, ComplianceRoutesCheckRolesFieldsAndAnswerPciNow) {
+  const auto admin = AdminToken();
+  auto reply = Call("POST", "/compliance/pci-compliance", nullptr, admin);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto report = JsonOf(reply)["compliance_report"];
+  std::set<std::string> ids;
+  for (const auto& check : report["checks"]) ids.insert(check["id"].get<std::string>());
+  EXPECT_EQ(ids, (std::set<std::string>{"pan_storage", "cvv_storage", "card_masking",
+                                        "encryption_at_rest", "tls_in_transit", "source_tls",
+                                        "audit_logging"}));
+  for (const auto& check : report["checks"]) {
+    if (check["id"] == "pan_storage") {
+      EXPECT_TRUE(check["passed"].get<bool>()) << check;
+    }
+  }
+  EXPECT_TRUE(report["compliance_score"].is_number());
+  // plain HTTP: the TLS check fails and says what to set.
+  EXPECT_NE(report["failed_checks"].dump().find("tls_in_transit"), std::string::npos) << report;
+
+  ExpectError(Call("POST", "/compliance/risk-score", {{"days", 0}}, admin), 400, "invalid_request",
+              "days");
+  ExpectError(Call("POST", "/compliance/risk-score", {{"transaction_ids", "o1"}}, admin), 400,
+              "invalid_request", "transaction_ids");
+  ExpectError(Call("GET", "/compliance/high-risk-transactions?threshold=101", nullptr, admin), 400,
+              "invalid_request", "threshold");
+  ExpectError(Call("POST", "/compliance/detections/o1/review", {{"verdict", "maybe"}}, admin), 400,
+              "invalid_request", "verdict");
+  // A valid request before the first run: 404, and no review is stored.
+  ExpectError(Call("POST", "/compliance/risk-score", {{"days", 7}}, admin), 404, "no_run");
+  ExpectError(Call("POST", "/compliance/detections/o1/review", {{"verdict", "confirmed"}}, admin),
+              404, "no_run");
+
+  const std::string viewer = NewUser("carol.compliance@example.com")["access_token"];
+  ExpectError(Call("POST", "/compliance/detections/o1/review", {{"verdict", "confirmed"}}, viewer),
+              403, "forbidden");
+  ExpectError(Call("POST", "/compliance/pci-compliance", nullptr, viewer), 403, "forbidden");
+  ExpectError(Call("GET", "/compliance/fraud-statistics", nullptr, viewer), 403, "forbidden");
+  ExpectError(Call("POST", "/compliance/pci-compliance"), 401, "unauthorized");
 }
 
 TEST_F(ApiServerTest, CorsOnlyForConfiguredOrigins) {
