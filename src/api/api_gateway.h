@@ -9,6 +9,7 @@
 #include "api/route_table.h"
 #include "api/worker_pool.h"
 #include "auth/auth_service.h"
+#include "ops/http_request_metrics.h"
 
 namespace futureim::api {
 
@@ -19,6 +20,8 @@ struct GatewayOptions {
   int64_t credential_ip_per_minute = 30;  // Throttle::kCredentials routes
   int worker_threads = 2;
   size_t max_queued_jobs = 256;
+  // Counts every answer by route template (GET /metrics); null: not counted.
+  ops::HttpRequestMetrics* metrics = nullptr;
 };
 
 // Everything between the transport and a route handler, in this order:

@@ -13,6 +13,7 @@
 #include "api/http_server.h"
 #include "cli/auth_from_config.h"
 #include "cli/command_context.h"
+#include "cli/installed_ops.h"
 #include "cli/stop_signal.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -91,7 +92,15 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   api::AddQueryRoutes(routes, query_runner, installed.service(),
                       {config.GetInt("query.max_rows"), config.GetInt("query.timeout_seconds")});
 
-  api::ApiGateway gateway(routes, installed.service(), GatewayOptionsFromConfig(config));
+  // Operations: /ready, /metrics, /ops/*, the per-route request counters and
+  // the alarm engine (its thread stops when `ops` goes, after the server).
+  InstalledOps ops(context, installed.service());
+  ops.AddRoutes(routes, installed.service());
+  auto gateway_options = GatewayOptionsFromConfig(config);
+  gateway_options.metrics = &ops.http_metrics();
+  ops.StartAlarms();
+
+  api::ApiGateway gateway(routes, installed.service(), std::move(gateway_options));
   const std::string listen =
       options.listen.empty() ? config.GetString("server.listen") : options.listen;
   api::HttpServer server(ServerOptions(config, listen), gateway);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -31,13 +32,18 @@ inline const std::string kAdminPassword = "Aa1!" + core::GenerateKey();
 class ApiServerProcess {
  public:
   // `settings`: extra FUTUREIM_* variables (short TTLs, limits).
-  explicit ApiServerProcess(std::map<std::string, std::string> settings = {})
+  // `before_start`: runs after `futureim init`, before the server starts,
+  // with the server's environment (to fill the lake first).
+  using Preparation = std::function<void(const std::map<std::string, std::string>& env)>;
+  explicit ApiServerProcess(std::map<std::string, std::string> settings = {},
+                            const Preparation& before_start = nullptr)
       : env_(std::move(settings)) {
     env_["FUTUREIM_WORKDIR"] = dir_.path().string();
     env_["FUTUREIM_ADMIN_PASSWORD"] = kAdminPassword;
     env_.emplace("FUTUREIM_LOG_LEVEL", "warn");
     const auto init = RunProcess({FutureimBinary(), "init", "--admin-email", kAdminEmail}, env_);
     if (init.exit_code != 0) throw std::runtime_error("futureim init failed: " + init.err);
+    if (before_start) before_start(env_);
     Start();
   }
   ~ApiServerProcess() {

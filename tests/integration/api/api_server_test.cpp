@@ -38,6 +38,14 @@ const std::set<std::string> kServedRoutes = {
     "DELETE /admin/users/{id}",
     "GET /admin/audit-log",
     "POST /query",
+    "GET /ready",
+    "GET /metrics",
+    "GET /ops/replication",
+    "GET /ops/pipeline/runs",
+    "POST /ops/pipeline/run",
+    "GET /ops/alarms",
+    "GET /ops/catalog/tables",
+    "GET /ops/catalog/tables/{name}",
 };
 
 class ApiServerTest : public ::testing::Test {
