@@ -14,8 +14,12 @@ namespace {
 
 // A catalog table's summary for the list (no columns or partitions).
 nlohmann::json TableSummary(const catalog::CatalogTable& table) {
-  nlohmann::json out = {{"tier", table.tier},   {"view", table.view},   {"name", table.name},
-                        {"rows", table.rows},   {"files", table.files}, {"bytes", table.bytes},
+  nlohmann::json out = {{"tier", table.tier},
+                        {"view", table.view},
+                        {"name", table.name},
+                        {"rows", table.rows},
+                        {"files", table.files},
+                        {"bytes", table.bytes},
                         {"updated_us", table.updated_us},
                         {"quality_score", nullptr}};
   if (!table.system.empty()) out["system"] = table.system;
@@ -55,8 +59,9 @@ void AddCatalogRoutes(RouteTable& table, const std::filesystem::path& lake_root)
             for (const auto& t : catalog.tables) {
               if (tier.empty() || t.tier == tier) tables.push_back(TableSummary(t));
             }
-            return RouteResponse{.body = {{"crawled_at", FormatTimestamp(catalog.crawled_at_us / 1000)},
-                                          {"tables", std::move(tables)}}};
+            return RouteResponse{
+                .body = {{"crawled_at", FormatTimestamp(catalog.crawled_at_us / 1000)},
+                         {"tables", std::move(tables)}}};
           },
   });
   table.Add(Route{
@@ -126,8 +131,7 @@ void AddPipelineRoutes(RouteTable& table, auth::AuthService& auth, const OpsRout
               }
               return RouteResponse{
                   .body = {{"running", runner ? runner->Running() : false},
-                           {"counts",
-                            {{"succeeded", counts.succeeded}, {"failed", counts.failed}}},
+                           {"counts", {{"succeeded", counts.succeeded}, {"failed", counts.failed}}},
                            {"runs", std::move(list)},
                            {"tables", std::move(tables)}}};
             },
@@ -147,19 +151,25 @@ void AddPipelineRoutes(RouteTable& table, auth::AuthService& auth, const OpsRout
             [runner, &auth](RequestContext& c) {
               auto outcome = runner->TryRun("api", c.principal->user_id);
               if (!outcome) {
-                auth.Audit({c.principal->user_id, "pipeline_run_refused", "pipeline", c.client_ip,
+                auth.Audit({c.principal->user_id,
+                            "pipeline_run_refused",
+                            "pipeline",
+                            c.client_ip,
                             {{"reason", "a run is in progress"}}});
                 throw ApiError(409, "pipeline_running",
                                "a pipeline run is in progress; wait for it to finish");
               }
               auto run = outcome->run.ToJson();
-              auth.Audit({c.principal->user_id, "pipeline_run", "pipeline", c.client_ip,
+              auth.Audit({c.principal->user_id,
+                          "pipeline_run",
+                          "pipeline",
+                          c.client_ip,
                           {{"id", outcome->run.id},
                            {"status", outcome->run.status},
                            {"curation_run", outcome->run.curation_run},
                            {"duration_seconds", run["duration_seconds"]}}});
-              return RouteResponse{.body = {{"run", std::move(run)},
-                                            {"report", std::move(outcome->report)}}};
+              return RouteResponse{
+                  .body = {{"run", std::move(run)}, {"report", std::move(outcome->report)}}};
             },
     });
   }
@@ -180,8 +190,7 @@ void AddOpsRoutes(RouteTable& table, auth::AuthService& auth, OpsRouteParts part
         .handler =
             [readiness](RequestContext&) {
               const auto result = readiness->Check();
-              return RouteResponse{.status = result.Ready() ? 200u : 503u,
-                                   .body = result.ToJson()};
+              return RouteResponse{.status = result.Ready() ? 200u : 503u, .body = result.ToJson()};
             },
     });
   }
@@ -194,8 +203,8 @@ void AddOpsRoutes(RouteTable& table, auth::AuthService& auth, OpsRouteParts part
         .summary = "Prometheus metrics (text format 0.0.4): API requests and latency per route, "
                    "replication, pipeline runs, data quality, lake size, alarms",
         .tag = "system",
-        .required = parts.metrics_public ? std::nullopt
-                                         : std::optional<auth::Role>(auth::Role::kAdmin),
+        .required =
+            parts.metrics_public ? std::nullopt : std::optional<auth::Role>(auth::Role::kAdmin),
         .handler =
             [registry, metrics](RequestContext&) {
               metrics->Refresh();
@@ -216,8 +225,7 @@ void AddOpsRoutes(RouteTable& table, auth::AuthService& auth, OpsRouteParts part
       .handler =
           [lake_root](RequestContext&) {
             return RouteResponse{.body = replicate::ReplicationStatusReport(
-                                     lake::RawTierLayout(lake_root),
-                                     replicate::WallClockMicros())};
+                                     lake::RawTierLayout(lake_root), replicate::WallClockMicros())};
           },
   });
   AddPipelineRoutes(table, auth, parts);

@@ -40,8 +40,8 @@ InstalledOps::InstalledOps(CommandContext& context, auth::AuthService& auth)
         return curation.Run().ToJson();
       }) {
   const auto& config = context.config();
-  readiness_ = std::make_unique<ops::ReadinessProbe>(
-      SourceFromConfig(context), context.lake_root(), config.GetPath("metadata.path"));
+  readiness_ = std::make_unique<ops::ReadinessProbe>(SourceFromConfig(context), context.lake_root(),
+                                                     config.GetPath("metadata.path"));
   if (const auto url = context.secrets().Get("alarms.webhook_url"); url && !url->empty()) {
     webhook_ = std::make_unique<ops::WebhookNotifier>(ops::WebhookOptions{
         .url = *url,
@@ -53,7 +53,10 @@ InstalledOps::InstalledOps(CommandContext& context, auth::AuthService& auth)
       [this] { return Observe(); },
       [this, &auth](const ops::AlarmTransition& transition) {
         const auto status = transition.status.ToJson();
-        auth.Audit({"", "alarm_" + transition.status.state, transition.status.rule, "",
+        auth.Audit({"",
+                    "alarm_" + transition.status.state,
+                    transition.status.rule,
+                    "",
                     {{"from", transition.previous_state},
                      {"value", status["value"]},
                      {"message", transition.status.message}}});

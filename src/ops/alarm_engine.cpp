@@ -85,8 +85,9 @@ AlarmEngine::AlarmEngine(const std::filesystem::path& metadata_file, std::vector
   for (const auto& rule : rules_) {
     auto found = stored.find(rule.name);
     AlarmStatus status =
-        found != stored.end() ? found->second
-                              : AlarmStatus{rule.name, "", "ok", started_ms, {}, "not evaluated yet", 0};
+        found != stored.end()
+            ? found->second
+            : AlarmStatus{rule.name, "", "ok", started_ms, {}, "not evaluated yet", 0};
     status.description = rule.Describe();
     states_[rule.name] = std::move(status);
   }
@@ -94,8 +95,8 @@ AlarmEngine::AlarmEngine(const std::filesystem::path& metadata_file, std::vector
 
 AlarmEngine::~AlarmEngine() { Stop(); }
 
-AlarmEngine::Verdict AlarmEngine::Judge(const AlarmRule& rule,
-                                        const AlarmObservation& observation, int64_t now_ms) {
+AlarmEngine::Verdict AlarmEngine::Judge(const AlarmRule& rule, const AlarmObservation& observation,
+                                        int64_t now_ms) {
   Verdict verdict;
   switch (rule.condition) {
     case AlarmCondition::kReplicationLag: {
@@ -122,11 +123,10 @@ AlarmEngine::Verdict AlarmEngine::Judge(const AlarmRule& rule,
       const int64_t window_start = now_ms - rule.window_seconds * 1000;
       while (samples_.size() > 2 && samples_[1].at_ms <= window_start) samples_.pop_front();
       const auto& base = samples_.front().totals;
-      const uint64_t requests = observation.http.requests - std::min(base.requests,
-                                                                     observation.http.requests);
-      const uint64_t errors =
-          observation.http.server_errors -
-          std::min(base.server_errors, observation.http.server_errors);
+      const uint64_t requests =
+          observation.http.requests - std::min(base.requests, observation.http.requests);
+      const uint64_t errors = observation.http.server_errors -
+                              std::min(base.server_errors, observation.http.server_errors);
       verdict.value = requests == 0 ? 0.0 : static_cast<double>(errors) / requests;
       verdict.firing = requests > 0 && *verdict.value > rule.threshold;
       verdict.message = std::to_string(errors) + " of " + std::to_string(requests) +

@@ -28,12 +28,10 @@ void HttpRequestMetrics::Record(std::string_view method, std::string_view route,
                                 double seconds) {
   const std::string route_label = route.empty() ? "unmatched" : std::string(route);
   const std::string method_label = MethodLabel(method);
-  registry_.Increment(kRequestsTotal,
-                      {{"method", method_label},
-                       {"route", route_label},
-                       {"status", std::to_string(status)}});
-  registry_.Observe(kDuration, {{"method", method_label}, {"route", route_label}},
-                    seconds);
+  registry_.Increment(
+      kRequestsTotal,
+      {{"method", method_label}, {"route", route_label}, {"status", std::to_string(status)}});
+  registry_.Observe(kDuration, {{"method", method_label}, {"route", route_label}}, seconds);
 }
 
 HttpRequestMetrics::Totals HttpRequestMetrics::CurrentTotals() const {

@@ -40,8 +40,7 @@ std::vector<CuratedTableSignal> ReadCuratedTables(const std::filesystem::path& l
 LakeSignals ReadLakeSignals(const std::filesystem::path& lake_root, int64_t now_us,
                             bool with_usage) {
   LakeSignals signals;
-  signals.replication =
-      replicate::ReplicationStatusReport(lake::RawTierLayout(lake_root), now_us);
+  signals.replication = replicate::ReplicationStatusReport(lake::RawTierLayout(lake_root), now_us);
   signals.curated = ReadCuratedTables(lake_root);
   if (with_usage) {
     for (const char* tier : {"raw", "curated", "prod"}) {

@@ -128,8 +128,7 @@ void MetricsRegistry::Increment(std::string_view name, const MetricLabels& label
   Get(name, Type::kCounter).series[labels].value += by;
 }
 
-void MetricsRegistry::SetCounter(std::string_view name, const MetricLabels& labels,
-                                 double value) {
+void MetricsRegistry::SetCounter(std::string_view name, const MetricLabels& labels, double value) {
   std::lock_guard lock(mutex_);
   Get(name, Type::kCounter).series[labels].value = value;
 }

@@ -53,10 +53,10 @@ class MetricsRegistry {
  private:
   enum class Type { kCounter, kGauge, kHistogram };
   struct Series {
-    double value = 0;                // counter, gauge
-    std::vector<uint64_t> buckets;   // histogram: per upper bound, not cumulative
-    uint64_t count = 0;              // histogram
-    double sum = 0;                  // histogram
+    double value = 0;               // counter, gauge
+    std::vector<uint64_t> buckets;  // histogram: per upper bound, not cumulative
+    uint64_t count = 0;             // histogram
+    double sum = 0;                 // histogram
   };
   struct Family {
     Type type;

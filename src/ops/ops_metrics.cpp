@@ -16,8 +16,7 @@ constexpr Family kFamilies[] = {
     {"futureim_replication_running", "1 while the replication task reports itself alive", false},
     {"futureim_replication_lag_seconds",
      "Source lag of a streaming table: how far its newest change trails the source", false},
-    {"futureim_replication_rows_per_second", "Rows per second the replication task applies",
-     false},
+    {"futureim_replication_rows_per_second", "Rows per second the replication task applies", false},
     {"futureim_replication_rows_loaded_total", "Rows copied by the full load, per table", true},
     {"futureim_replication_changes_applied_total",
      "Binlog changes (inserts, updates, deletes) applied, per table", true},
@@ -121,8 +120,7 @@ void OpsMetrics::RecordPipelineRuns() {
   if (!last) return;
   registry_.SetGauge("futureim_pipeline_last_run_duration_seconds", {},
                      last->DurationSeconds().value_or(0));
-  registry_.SetGauge("futureim_pipeline_last_run_failed", {},
-                     last->status == "failed" ? 1.0 : 0.0);
+  registry_.SetGauge("futureim_pipeline_last_run_failed", {}, last->status == "failed" ? 1.0 : 0.0);
   registry_.SetGauge("futureim_pipeline_last_run_timestamp_seconds", {},
                      static_cast<double>(last->finished_ms.value_or(0)) / 1000.0);
 }

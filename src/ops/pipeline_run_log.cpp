@@ -61,8 +61,8 @@ void PipelineRunLog::Fail(int64_t id, int64_t now_ms, const std::string& error) 
   statement.Step();
 }
 
-std::vector<PipelineRun> PipelineRunLog::Select(const std::string& where_and_order,
-                                                int64_t limit, int64_t id) {
+std::vector<PipelineRun> PipelineRunLog::Select(const std::string& where_and_order, int64_t limit,
+                                                int64_t id) {
   auto statement = db_.Prepare(
       "SELECT id, trigger, actor, started_ms, finished_ms, status, curation_run, tables, error "
       "FROM pipeline_runs " +

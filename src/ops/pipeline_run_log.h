@@ -23,7 +23,7 @@ namespace futureim::ops {
 struct PipelineRun {
   int64_t id = 0;
   std::string trigger = {};  // "api", "schedule"
-  std::string actor = {};  // user id, or "" for the system
+  std::string actor = {};    // user id, or "" for the system
   int64_t started_ms = 0;
   std::optional<int64_t> finished_ms = {};
   std::string status = {};        // "running", "succeeded", "failed"

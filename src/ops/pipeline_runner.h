@@ -17,8 +17,8 @@
 namespace futureim::ops {
 
 struct PipelineRunOutcome {
-  PipelineRun run;         // as recorded
-  nlohmann::json report;   // the run function's report (null when it failed)
+  PipelineRun run;        // as recorded
+  nlohmann::json report;  // the run function's report (null when it failed)
 };
 
 class PipelineRunner {

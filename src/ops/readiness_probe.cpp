@@ -1,10 +1,10 @@
 #include "ops/readiness_probe.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "metadata/metadata_db.h"
@@ -53,8 +53,7 @@ nlohmann::json Readiness::ToJson() const {
 }
 
 ReadinessProbe::ReadinessProbe(std::optional<source::SourceEndpoint> source,
-                               std::filesystem::path lake_root,
-                               std::filesystem::path metadata_file,
+                               std::filesystem::path lake_root, std::filesystem::path metadata_file,
                                std::chrono::seconds source_timeout)
     : source_(std::move(source)),
       lake_root_(std::move(lake_root)),
@@ -88,9 +87,8 @@ ReadinessCheck ReadinessProbe::CheckLake() const {
     const auto folder = lake_root_ / "_futureim";
     std::error_code ec;
     std::filesystem::create_directories(folder, ec);
-    const auto file =
-        folder / (".ready-" + std::to_string(::getpid()) + "-" +
-                  std::to_string(Clock::now().time_since_epoch().count()));
+    const auto file = folder / (".ready-" + std::to_string(::getpid()) + "-" +
+                                std::to_string(Clock::now().time_since_epoch().count()));
     const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
       const int error = errno;
@@ -98,7 +96,8 @@ ReadinessCheck ReadinessProbe::CheckLake() const {
       return std::string("the lake is not writable: ") + std::strerror(error);
     }
     const char probe[] = "ready\n";
-    const bool written = ::write(fd, probe, sizeof probe - 1) == sizeof probe - 1 && ::fsync(fd) == 0;
+    const bool written =
+        ::write(fd, probe, sizeof probe - 1) == sizeof probe - 1 && ::fsync(fd) == 0;
     const int error = errno;
     ::close(fd);
     std::filesystem::remove(file, ec);

@@ -3,13 +3,12 @@
 // real `futureim serve` with its alarm engine delivering to a real webhook
 // receiver on 127.0.0.1.
 
-#include <sys/file.h>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <set>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "api_server_process.h"
 #include "support/http_receiver.h"
@@ -86,9 +85,7 @@ class OpsRoutesTest : public testing::PrivateMariadbSuite {
     EXPECT_EQ(reply.status, 200) << reply.body;
     return JsonOf(reply)["access_token"];
   }
-  static std::string AdminToken() {
-    return Login(testing::kAdminEmail, testing::kAdminPassword);
-  }
+  static std::string AdminToken() { return Login(testing::kAdminEmail, testing::kAdminPassword); }
   // A verified user with `roles`, signed in.
   static std::string UserToken(const std::string& email, const std::vector<std::string>& roles) {
     const std::string password = "Us3r-password!";
@@ -98,8 +95,8 @@ class OpsRoutesTest : public testing::PrivateMariadbSuite {
     reply = api_->Call("POST", "/auth/verify", {{"token", api_->LastMailedToken("/verify")}});
     EXPECT_EQ(reply.status, 200) << reply.body;
     if (roles != std::vector<std::string>{"viewer"}) {
-      const auto me = JsonOf(api_->Call("POST", "/auth/login",
-                                        {{"email", email}, {"password", password}}));
+      const auto me =
+          JsonOf(api_->Call("POST", "/auth/login", {{"email", email}, {"password", password}}));
       reply = api_->Call("PATCH", "/admin/users/" + me["user"]["id"].get<std::string>(),
                          {{"roles", roles}}, AdminToken());
       EXPECT_EQ(reply.status, 200) << reply.body;
@@ -194,7 +191,8 @@ void OpsRoutesTest::MetricsArePrometheusTextForAdminsOnly() {
            "futureim_http_requests_total{method=\"GET\",route=\"/health\",status=\"200\"} ",
            "futureim_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} ",
            "# TYPE futureim_http_request_duration_seconds histogram\n",
-           "futureim_http_request_duration_seconds_bucket{method=\"GET\",route=\"/health\",le=\"+Inf\"} ",
+           "futureim_http_request_duration_seconds_bucket{method=\"GET\",route=\"/"
+           "health\",le=\"+Inf\"} ",
            "futureim_replication_changes_applied_total{table=\"orders\"} ",
            "futureim_replication_rows_loaded_total{table=\"orders\"} ",
            "futureim_data_quality_score{table=\"orders\"} ",
@@ -356,8 +354,7 @@ void OpsRoutesTest::AlarmsListEveryRule() {
   }
   EXPECT_EQ(rules, (std::set<std::string>{"replication_lag", "api_error_rate", "pipeline_failed",
                                           "data_quality"}));
-  ExpectError(Call("GET", "/ops/alarms?state=burning", Analyst()), 400, "invalid_request",
-              "state");
+  ExpectError(Call("GET", "/ops/alarms?state=burning", Analyst()), 400, "invalid_request", "state");
   ExpectGuarded("GET", "/ops/alarms", Viewer());
 }
 

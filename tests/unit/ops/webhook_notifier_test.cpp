@@ -19,7 +19,8 @@ TEST(WebhookNotifierTest, RetriesWithBackoffUntilTheReceiverAccepts) {
   ASSERT_TRUE(receiver.WaitFor(3, 10s));
   // Two waits: 50 ms then 100 ms.
   EXPECT_GE(std::chrono::steady_clock::now() - started, 150ms);
-  for (int i = 0; i < 100 && notifier.counts().delivered == 0; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 100 && notifier.counts().delivered == 0; ++i)
+    std::this_thread::sleep_for(10ms);
   const auto bodies = receiver.bodies();
   ASSERT_EQ(bodies.size(), 3u);
   for (const auto& body : bodies) {
@@ -35,7 +36,8 @@ TEST(WebhookNotifierTest, GivesUpAfterMaxAttemptsAndKeepsDelivering) {
   notifier.Send({{"n", 1}});  // 500, 500: dropped
   notifier.Send({{"n", 2}});  // 200
   ASSERT_TRUE(receiver.WaitFor(3, 10s));
-  for (int i = 0; i < 100 && notifier.counts().delivered == 0; ++i) std::this_thread::sleep_for(10ms);
+  for (int i = 0; i < 100 && notifier.counts().delivered == 0; ++i)
+    std::this_thread::sleep_for(10ms);
   EXPECT_EQ(notifier.counts().dropped, 1u);
   EXPECT_EQ(notifier.counts().delivered, 1u);
   EXPECT_EQ(nlohmann::json::parse(receiver.bodies()[2])["n"], 2);
