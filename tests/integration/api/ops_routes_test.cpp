@@ -117,7 +117,9 @@ class OpsRoutesTest : public testing::PrivateMariadbSuite {
     EXPECT_EQ(reply.status, status) << reply.body;
     const auto body = JsonOf(reply);
     EXPECT_EQ(body["error"]["code"], code) << reply.body;
-    if (!field.empty()) EXPECT_EQ(body["error"].value("field", ""), field) << reply.body;
+    if (!field.empty()) {
+      EXPECT_EQ(body["error"].value("field", ""), field) << reply.body;
+    }
   }
   // 401 without a token, 403 for a role below `required`.
   static void ExpectGuarded(const std::string& method, const std::string& target,
