@@ -12,6 +12,14 @@
 namespace futureim::api {
 namespace {
 
+// An optional query parameter (absent ones may be present as null).
+template <typename T>
+T QueryValue(const nlohmann::json& query, const char* name, T fallback) {
+  const auto found = query.find(name);
+  if (found == query.end() || found->is_null()) return fallback;
+  return found->get<T>();
+}
+
 // A catalog table's summary for the list (no columns or partitions).
 nlohmann::json TableSummary(const catalog::CatalogTable& table) {
   nlohmann::json out = {{"tier", table.tier},
@@ -54,7 +62,7 @@ void AddCatalogRoutes(RouteTable& table, const std::filesystem::path& lake_root)
       .handler =
           [lake_root](RequestContext& c) {
             const auto catalog = LoadCatalog(lake_root);
-            const std::string tier = c.query.value("tier", "");
+            const std::string tier = QueryValue<std::string>(c.query, "tier", "");
             nlohmann::json tables = nlohmann::json::array();
             for (const auto& t : catalog.tables) {
               if (tier.empty() || t.tier == tier) tables.push_back(TableSummary(t));
@@ -108,7 +116,7 @@ void AddPipelineRoutes(RouteTable& table, auth::AuthService& auth, const OpsRout
         .handler =
             [runs, runner, lake_root](RequestContext& c) {
               nlohmann::json list = nlohmann::json::array();
-              for (const auto& run : runs->Recent(c.query.value("limit", int64_t{20}))) {
+              for (const auto& run : runs->Recent(QueryValue<int64_t>(c.query, "limit", 20))) {
                 auto json = run.ToJson();
                 json["started_at"] = FormatTimestamp(run.started_ms);
                 if (run.finished_ms) json["finished_at"] = FormatTimestamp(*run.finished_ms);
@@ -244,7 +252,7 @@ void AddOpsRoutes(RouteTable& table, auth::AuthService& auth, OpsRouteParts part
         .execution = Execution::kInline,
         .handler =
             [alarms](RequestContext& c) {
-              const std::string state = c.query.value("state", "");
+              const std::string state = QueryValue<std::string>(c.query, "state", "");
               nlohmann::json list = nlohmann::json::array();
               for (const auto& status : alarms->States()) {
                 if (!state.empty() && status.state != state) continue;

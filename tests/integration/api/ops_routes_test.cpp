@@ -32,6 +32,7 @@ class OpsRoutesTest : public testing::PrivateMariadbSuite {
     settings.erase("FUTUREIM_WORKDIR");
     settings["FUTUREIM_SERVER_RATE_LIMIT_IP_PER_MINUTE"] = "1000000";
     settings["FUTUREIM_AUTH_LOGIN_IP_PER_MINUTE"] = "100000";
+    settings["FUTUREIM_SERVER_RATE_LIMIT_USER_PER_MINUTE"] = "1000000";
     settings["FUTUREIM_ALARMS_INTERVAL_SECONDS"] = "1";
     settings["FUTUREIM_ALARMS_WEBHOOK_URL"] = webhook_->url("/alarms");
     settings["FUTUREIM_ALARMS_WEBHOOK_BACKOFF_MS"] = "50";
@@ -60,7 +61,8 @@ class OpsRoutesTest : public testing::PrivateMariadbSuite {
     auto generate_env = env;
     generate_env["FUTUREIM_TARGET_PASSWORD"] = store.password;
     const std::vector<std::vector<std::string>> steps = {
-        {"generate", "--scale", "0.05", "--seed", "5", "--target",
+        {"generate", "--scale", "0.05", "--seed", "5", "--truth",
+         env.at("FUTUREIM_WORKDIR") + "/truth", "--target",
          "mysql://" + store.user + "@127.0.0.1:" + std::to_string(store.port) + "/ecommerce"},
         {"replicate", "--until-caught-up"},
         {"pipeline", "run"},
@@ -195,8 +197,8 @@ void OpsRoutesTest::MetricsArePrometheusTextForAdminsOnly() {
            "# TYPE futureim_http_request_duration_seconds histogram\n",
            "futureim_http_request_duration_seconds_bucket{method=\"GET\",route=\"/"
            "health\",le=\"+Inf\"} ",
-           "futureim_replication_changes_applied_total{table=\"orders\"} ",
-           "futureim_replication_rows_loaded_total{table=\"orders\"} ",
+           "futureim_replication_changes_applied_total{table=\"ecommerce.orders\"} ",
+           "futureim_replication_rows_loaded_total{table=\"ecommerce.orders\"} ",
            "futureim_data_quality_score{table=\"orders\"} ",
            "futureim_curated_rows{table=\"orders\"} ",
            "futureim_lake_bytes{tier=\"raw\"} ",
@@ -231,8 +233,8 @@ void OpsRoutesTest::ReplicationStatusPerTable() {
     tables.insert(table["table"]);
     EXPECT_EQ(table["state"], "streaming") << table;
   }
-  EXPECT_TRUE(tables.count("orders"));
-  EXPECT_TRUE(tables.count("customers"));
+  EXPECT_TRUE(tables.count("ecommerce.orders"));
+  EXPECT_TRUE(tables.count("ecommerce.customers"));
   ExpectGuarded("GET", "/ops/replication", Viewer());
   ExpectError(Call("GET", "/ops/replication?table=orders", Analyst()), 400, "invalid_request",
               "table");
