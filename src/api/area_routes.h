@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "api/precomputed_json.h"
 #include "api/route_table.h"
 #include "auth/auth_service.h"
 #include "ops/alarm_engine.h"
@@ -53,6 +54,11 @@ struct OpsRouteParts {
   ops::AlarmEngine* alarms = nullptr;
 };
 void AddOpsRoutes(RouteTable& table, auth::AuthService& auth, OpsRouteParts parts);
+
+// GET /data/health (viewer+): the curated data's health for the dashboard's
+// home page, served from `data_health` (pipeline::CuratedTierHealth, which
+// the serve process recomputes after each pipeline run).
+void AddDataRoutes(RouteTable& table, const PrecomputedJson& data_health);
 
 // JSON views shared by the areas.
 nlohmann::json UserJson(const auth::UserSummary& user);

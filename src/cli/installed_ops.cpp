@@ -1,7 +1,7 @@
 #include "cli/installed_ops.h"
 
 #include "api/area_routes.h"
-#include "cli/curation_options_from_config.h"
+#include "cli/pipeline_options_from_config.h"
 #include "core/log.h"
 #include "ops/lake_signals.h"
 #include "source/source_config.h"
