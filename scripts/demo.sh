@@ -111,6 +111,17 @@ echo "-- POST /query (orders by status, over the lake)"
 curl -sS -X POST "$url/query" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   --data '{"sql":"SELECT order_status, count(*) AS orders FROM raw_current.orders GROUP BY 1 ORDER BY 2 DESC","max_rows":10}'
 echo
+echo "-- GET /ready (source, lake, metadata database)"
+curl -sS "$url/ready"
+echo
+echo "-- GET /metrics (Prometheus text; a selection of the series)"
+curl -sS "$url/metrics" -H "Authorization: Bearer $token" |
+  grep -E '^futureim_(http_requests_total|replication_(lag_seconds|changes_applied_total)|data_quality_score|lake_(bytes|files)|pipeline_runs_total|alarm_firing)' |
+  head -n 40
+echo "-- GET /ops/alarms (the rules are evaluated every alarms.interval_seconds)"
+sleep 1
+curl -sS "$url/ops/alarms" -H "Authorization: Bearer $token"
+echo
 
 # The newest order the curated tier has, read through the running API.
 newest_curated_order() {

@@ -1,5 +1,6 @@
 #include "api/api_gateway.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/api_error.h"
@@ -167,7 +168,12 @@ HttpResponse ApiGateway::Finish(const Exchange& exchange, unsigned status, std::
   HttpResponse response;
   response.status = status;
   response.headers = std::move(extra_headers);
-  if (!body.empty()) response.SetHeader("Content-Type", "application/json; charset=utf-8");
+  // A route may answer in another format (GET /metrics: Prometheus text).
+  const bool typed = std::any_of(response.headers.begin(), response.headers.end(),
+                                 [](const auto& header) { return header.first == "Content-Type"; });
+  if (!body.empty() && !typed) {
+    response.SetHeader("Content-Type", "application/json; charset=utf-8");
+  }
   response.SetHeader("X-Request-Id", exchange.request_id);
   for (const auto& [name, value] : kSecurityHeaders) response.SetHeader(name, value);
   if (exchange.request.tls) {
@@ -194,6 +200,11 @@ void ApiGateway::LogExchange(const Exchange& exchange, unsigned status) const {
                    {"status", status},
                    {"us", elapsed.count()},
                    {"client", exchange.request.client_ip}});
+  if (options_.metrics) {
+    options_.metrics->Record(exchange.request.method,
+                             exchange.route ? std::string_view(exchange.route->pattern) : "",
+                             status, static_cast<double>(elapsed.count()) / 1e6);
+  }
 }
 
 HttpResponse ApiGateway::ErrorResponse(const Exchange& exchange, unsigned status,

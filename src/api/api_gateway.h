@@ -10,6 +10,7 @@
 #include "api/static_files.h"
 #include "api/worker_pool.h"
 #include "auth/auth_service.h"
+#include "ops/http_request_metrics.h"
 
 namespace futureim::api {
 
@@ -22,6 +23,8 @@ struct GatewayOptions {
   size_t max_queued_jobs = 256;
   // The dashboard, answering GETs no route claims (null: API only).
   std::shared_ptr<const StaticFiles> static_files;
+  // Counts every answer by route template (GET /metrics); null: not counted.
+  ops::HttpRequestMetrics* metrics = nullptr;
 };
 
 // Everything between the transport and a route handler, in this order:

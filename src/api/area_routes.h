@@ -1,11 +1,18 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "api/precomputed_json.h"
 #include "api/route_table.h"
 #include "auth/auth_service.h"
 #include "core/config.h"
+#include "ops/alarm_engine.h"
+#include "ops/metrics_registry.h"
+#include "ops/ops_metrics.h"
+#include "ops/pipeline_run_log.h"
+#include "ops/pipeline_runner.h"
+#include "ops/readiness_probe.h"
 #include "query/query_runner.h"
 
 namespace futureim::api {
@@ -38,6 +45,22 @@ void AddQueryRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthSer
 // `config` (metadata.path, the PCI-relevant settings) must outlive the table.
 void AddComplianceRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
                          const core::Config& config);
+// Operations (SPEC.md §7): GET /ready (public), GET /metrics (admin, or
+// public with server.metrics_public), and, for analysts, /ops/replication,
+// /ops/pipeline/runs, /ops/alarms, /ops/catalog/tables[/{name}]; POST
+// /ops/pipeline/run for admins. Everything borrowed must outlive the server.
+// A null part leaves its routes out (never a placeholder).
+struct OpsRouteParts {
+  std::filesystem::path lake_root = {};
+  ops::MetricsRegistry* registry = nullptr;
+  ops::OpsMetrics* metrics = nullptr;  // refreshed before each /metrics render
+  bool metrics_public = false;
+  ops::ReadinessProbe* readiness = nullptr;
+  ops::PipelineRunLog* pipeline_runs = nullptr;
+  ops::PipelineRunner* pipeline_runner = nullptr;  // POST /ops/pipeline/run
+  ops::AlarmEngine* alarms = nullptr;
+};
+void AddOpsRoutes(RouteTable& table, auth::AuthService& auth, OpsRouteParts parts);
 
 // GET /data/health (viewer+): the curated data's health for the dashboard's
 // home page, served from `data_health` (pipeline::CuratedTierHealth, which

@@ -34,7 +34,9 @@ struct RequestContext {
 struct RouteResponse {
   unsigned status = 200;
   nlohmann::json body = nullptr;
-  std::string raw_json = {};  // when set, sent as is instead of `body`
+  // When set, sent as is instead of `body`: JSON text, or another format
+  // when `headers` carries its Content-Type (GET /metrics).
+  std::string raw_json = {};
   std::vector<std::pair<std::string, std::string>> headers = {};
 };
 

@@ -88,6 +88,8 @@ CatalogTable TableFromJson(const json& in) {
 
 }  // namespace
 
+json CatalogTable::ToJson() const { return TableToJson(*this); }
+
 std::optional<double> CatalogTable::QualityScore() const {
   if (!quality || !quality->is_object()) return std::nullopt;
   const auto score = quality->find("score");

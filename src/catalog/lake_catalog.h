@@ -67,6 +67,8 @@ struct CatalogTable {
 
   // The quality object's "score" (0..1) when it has one.
   std::optional<double> QualityScore() const;
+  // The table as stored in catalog.json.
+  nlohmann::json ToJson() const;
 };
 
 struct LakeCatalog {

@@ -38,6 +38,7 @@
 #include "cli/auth_from_config.h"
 #include "cli/command_context.h"
 #include "cli/configured_pipeline.h"
+#include "cli/installed_ops.h"
 #include "cli/replication_options_from_config.h"
 #include "cli/stop_signal.h"
 #include "cli/supervised_part.h"
@@ -166,6 +167,9 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   if (options.RunsPipeline()) scheduled_pipeline.emplace(context);
 
   std::optional<InstalledAuth> installed;
+  // Operations: /ready, /metrics, /ops/*, the per-route request counters and
+  // the alarm engine (its thread stops when `ops` goes, after the server).
+  std::optional<InstalledOps> ops;
   std::optional<query::QueryRunner> query_runner;
   // GET /data/health's body: computed when the API starts, then after every
   // pipeline run (or every 10 s when the pipeline runs in another process).
@@ -193,11 +197,14 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
                         {config.GetInt("query.max_rows"), config.GetInt("query.timeout_seconds")});
     api::AddDataRoutes(*routes, data_health);
     api::AddComplianceRoutes(*routes, *query_runner, installed->service(), config);
+    ops.emplace(context, installed->service());
+    ops->AddRoutes(*routes, installed->service());
 
     // 2. The API binds (a taken port or unreadable TLS files stop serve here).
     // The dashboard (web/dist unless server.web_root says otherwise); without
     // a built app the API still serves.
     auto gateway_options = GatewayOptionsFromConfig(config);
+    gateway_options.metrics = &ops->http_metrics();
     if (std::filesystem::is_directory(web_root)) {
       gateway_options.static_files = std::make_shared<api::StaticFiles>(web_root);
     }
@@ -210,6 +217,7 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
     url = std::string(server->tls() ? "https" : "http") + "://" +
           (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
           std::to_string(server->port());
+    ops->StartAlarms();
   }
 
   // 3. The background parts, each on its own supervised thread.

@@ -9,6 +9,7 @@
 
 #include "cli/command_context.h"
 #include "core/error.h"
+#include "lake/folder_usage.h"
 #include "lake/raw_tier_layout.h"
 #include "metadata/metadata_db.h"
 #include "replicate/replication_metrics.h"
@@ -18,24 +19,6 @@
 
 namespace futureim::cli {
 namespace {
-
-struct LakeUsage {
-  uint64_t files = 0;
-  uint64_t bytes = 0;
-};
-
-LakeUsage MeasureFolder(const std::filesystem::path& root) {
-  LakeUsage usage;
-  std::error_code ec;
-  for (auto it = std::filesystem::recursive_directory_iterator(root, ec);
-       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file(ec)) {
-      ++usage.files;
-      usage.bytes += it->file_size(ec);
-    }
-  }
-  return usage;
-}
 
 // Each section is {"ok": bool, ...facts}; a failing section carries "error".
 nlohmann::json CollectStatus(CommandContext& context) {
@@ -62,7 +45,7 @@ nlohmann::json CollectStatus(CommandContext& context) {
   for (const char* tier : {"raw", "curated", "prod"}) {
     const bool present = std::filesystem::is_directory(lake / tier);
     lake_ok = lake_ok && present;
-    const auto usage = present ? MeasureFolder(lake / tier) : LakeUsage{};
+    const auto usage = present ? lake::MeasureFolder(lake / tier) : lake::FolderUsage{};
     tiers[tier] = {{"present", present}, {"files", usage.files}, {"bytes", usage.bytes}};
   }
   status["lake"] = {{"backend", config.GetString("lake.backend")},

@@ -95,6 +95,32 @@ constexpr std::array<std::string_view, 3> kMigrations = {
         reviewed_at INTEGER NOT NULL  -- Unix milliseconds
       );
     )sql",
+    // 4: operations (src/ops). The state of each alarm rule, so a restart
+    // neither forgets a firing alarm nor announces it again; and the pipeline
+    // runs the server started, with their duration and outcome (a run's
+    // curated files record only successes). Times are unix milliseconds.
+    R"sql(
+      CREATE TABLE alarm_states (
+        rule         TEXT PRIMARY KEY,
+        state        TEXT NOT NULL CHECK (state IN ('ok', 'firing', 'resolved')),
+        since_ms     INTEGER NOT NULL,  -- when it entered this state
+        value        REAL,              -- the observed value at the last evaluation
+        message      TEXT NOT NULL,
+        evaluated_ms INTEGER NOT NULL
+      );
+      CREATE TABLE pipeline_runs (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        trigger        TEXT NOT NULL,  -- 'api', 'schedule'...
+        actor          TEXT NOT NULL,  -- user id, or '' for the system
+        started_ms     INTEGER NOT NULL,
+        finished_ms    INTEGER,
+        status         TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+        curation_run   TEXT NOT NULL DEFAULT '',  -- the curated run id it published
+        tables         INTEGER NOT NULL DEFAULT 0,
+        error          TEXT NOT NULL DEFAULT ''
+      );
+      CREATE INDEX pipeline_runs_started ON pipeline_runs(started_ms);
+    )sql",
 };
 
 }  // namespace

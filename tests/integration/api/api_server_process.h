@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -33,14 +34,19 @@ class ApiServerProcess {
  public:
   // `settings`: extra FUTUREIM_* variables (short TTLs, limits, the source).
   // `parts`: the serve part flags (default: the API alone; {} runs every part).
+  // `before_start`: runs after `futureim init`, before the server starts,
+  // with the server's environment (to fill the lake first).
+  using Preparation = std::function<void(const std::map<std::string, std::string>& env)>;
   explicit ApiServerProcess(std::map<std::string, std::string> settings = {},
-                            std::vector<std::string> parts = {"--api"})
+                            std::vector<std::string> parts = {"--api"},
+                            const Preparation& before_start = nullptr)
       : env_(std::move(settings)), parts_(std::move(parts)) {
     env_["FUTUREIM_WORKDIR"] = dir_.path().string();
     env_["FUTUREIM_ADMIN_PASSWORD"] = kAdminPassword;
     env_.emplace("FUTUREIM_LOG_LEVEL", "warn");
     const auto init = RunProcess({FutureimBinary(), "init", "--admin-email", kAdminEmail}, env_);
     if (init.exit_code != 0) throw std::runtime_error("futureim init failed: " + init.err);
+    if (before_start) before_start(env_);
     Start();
   }
   ~ApiServerProcess() {

@@ -1,11 +1,11 @@
 #include "systems/compliance/fraud_scoring.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <functional>
 #include <random>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace futureim::systems::compliance {
 namespace {
