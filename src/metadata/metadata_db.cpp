@@ -9,7 +9,7 @@ namespace futureim::metadata {
 namespace {
 
 // Append-only: never edit a migration once released; add a new one.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     // 1: facts about the installation (created_at, product version...).
     R"sql(
       CREATE TABLE installation_facts (
