@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 
 #include "api/route_table.h"
@@ -29,6 +30,12 @@ struct QueryRouteLimits {
 };
 void AddQueryRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
                     QueryRouteLimits limits);
+
+// /copilot/* (viewer+): chat with the Retail Copilot, the caller's
+// conversations (stored in the metadata database at `metadata_file`, owner
+// only), and the inventory, orders, customers and sales-report views.
+void AddCopilotRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
+                      const std::filesystem::path& metadata_file);
 
 // JSON views shared by the areas.
 nlohmann::json UserJson(const auth::UserSummary& user);

@@ -82,6 +82,9 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   }
   query::QueryDatabaseOptions database;
   database.memory_limit = config.GetString("query.memory_limit");
+  // The curated and prod tiers are encrypted: without the key their views
+  // would be skipped and /query and /copilot could not read them.
+  database.lake_key = context.secrets().Get("lake.encryption_key").value_or("");
   query::QueryRunner query_runner(lake_root, database);
 
   api::RouteTable routes;
@@ -90,6 +93,7 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
   api::AddAdminRoutes(routes, installed.service());
   api::AddQueryRoutes(routes, query_runner, installed.service(),
                       {config.GetInt("query.max_rows"), config.GetInt("query.timeout_seconds")});
+  api::AddCopilotRoutes(routes, query_runner, installed.service(), config.GetPath("metadata.path"));
 
   api::ApiGateway gateway(routes, installed.service(), GatewayOptionsFromConfig(config));
   const std::string listen =

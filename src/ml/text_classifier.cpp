@@ -125,9 +125,9 @@ TextClassifier TextClassifier::Train(const std::vector<LabelledText>& examples,
 TextPrediction TextClassifier::Predict(std::string_view text) const {
   TextPrediction prediction;
   prediction.probabilities = Softmax(Scores(Vectorise(text)));
-  const auto best = std::max_element(prediction.probabilities.begin(),
-                                     prediction.probabilities.end()) -
-                    prediction.probabilities.begin();
+  const auto best =
+      std::max_element(prediction.probabilities.begin(), prediction.probabilities.end()) -
+      prediction.probabilities.begin();
   prediction.label = labels_[static_cast<size_t>(best)];
   prediction.probability = prediction.probabilities[static_cast<size_t>(best)];
   return prediction;

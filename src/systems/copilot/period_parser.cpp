@@ -14,9 +14,9 @@ using core::CivilDate;
 using core::CivilFromDays;
 using core::DaysFromCivil;
 
-constexpr std::array<const char*, 12> kMonths = {"january", "february", "march",     "april",
-                                                 "may",     "june",     "july",      "august",
-                                                 "september", "october", "november", "december"};
+constexpr std::array<const char*, 12> kMonths = {"january",   "february", "march",    "april",
+                                                 "may",       "june",     "july",     "august",
+                                                 "september", "october",  "november", "december"};
 constexpr const char* kMonthPattern =
     "(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
@@ -95,9 +95,8 @@ std::optional<DayRange> ParseOne(const std::string& text, int64_t today) {
     const CivilDate now = CivilFromDays(today);
     const int months = unit == "month" ? n : 12 * n;
     const CivilDate from = CivilFromDays(MonthStart(now.year, now.month - months));
-    const int day = std::min(now.day, static_cast<int>(
-                                          CivilFromDays(MonthStart(from.year, from.month + 1) - 1)
-                                              .day));
+    const int day = std::min(
+        now.day, static_cast<int>(CivilFromDays(MonthStart(from.year, from.month + 1) - 1).day));
     return DayRange{DaysFromCivil({from.year, from.month, day}) + 1, today + 1, label};
   }
   static const std::regex kQuarter(R"(\bq([1-4])(?:\s*(?:of\s+)?(\d{4}))?\b)");
@@ -114,8 +113,8 @@ std::optional<DayRange> ParseOne(const std::string& text, int64_t today) {
     return DayRange{MonthStart(year, month), today + 1,
                     "since " + std::string(kMonths[month - 1]) + " " + std::to_string(year)};
   }
-  static const std::regex kMonthName(std::string(R"(\b(?:in|during|for|of)\s+)") +
-                                     kMonthPattern + R"((?:\s+(\d{4}))?\b)");
+  static const std::regex kMonthName(std::string(R"(\b(?:in|during|for|of)\s+)") + kMonthPattern +
+                                     R"((?:\s+(\d{4}))?\b)");
   static const std::regex kMonthYear(std::string(R"(\b)") + kMonthPattern + R"(\s+(\d{4})\b)");
   if (std::regex_search(text, m, kMonthYear) || std::regex_search(text, m, kMonthName)) {
     const int month = MonthNumber(m[1]);
@@ -134,8 +133,7 @@ std::optional<DayRange> ParseOne(const std::string& text, int64_t today) {
       R"(\b(last|previous|prior|this|current|past)\s+(week|month|quarter|year)\b)");
   if (std::regex_search(text, m, kNamed)) {
     const bool current = m[1] == "this" || m[1] == "current";
-    return UnitPeriod(m[2], current ? 0 : -1, today,
-                      (current ? "this " : "last ") + m[2].str());
+    return UnitPeriod(m[2], current ? 0 : -1, today, (current ? "this " : "last ") + m[2].str());
   }
   static const std::regex kToDate(R"(\b(ytd|mtd|year to date|month to date)\b)");
   if (std::regex_search(text, m, kToDate)) {
@@ -181,7 +179,8 @@ QuestionPeriods ParsePeriods(std::string_view view, int64_t today) {
       static const std::regex kBare(R"(^\s*(?:the\s+)?(last|previous|prior)\b)");
       if (a && !b && std::regex_search(right, kBare)) {
         for (const char* unit : {"week", "month", "quarter", "year"}) {
-          if (a->label == std::string("this ") + unit) b = UnitPeriod(unit, -1, today, std::string("last ") + unit);
+          if (a->label == std::string("this ") + unit)
+            b = UnitPeriod(unit, -1, today, std::string("last ") + unit);
         }
         if (!b && a->label.rfind("Q", 0) == 0) {
           const CivilDate start = CivilFromDays(a->start);

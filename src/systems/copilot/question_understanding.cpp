@@ -55,8 +55,10 @@ Words WithoutEntities(Words words, const std::vector<EntityMatch>& matches) {
 }
 
 Measure FindMeasure(const std::string& text, const Words& words) {
-  if (HasPhrase(text, R"(\b(average|avg|mean)\s+(order|basket)|\baov\b)")) return Measure::kAverageOrder;
-  if (HasPhrase(text, R"(\b(average|avg|mean)\s+(product\s+)?price)")) return Measure::kAveragePrice;
+  if (HasPhrase(text, R"(\b(average|avg|mean)\s+(order|basket)|\baov\b)"))
+    return Measure::kAverageOrder;
+  if (HasPhrase(text, R"(\b(average|avg|mean)\s+(product\s+)?price)"))
+    return Measure::kAveragePrice;
   if (HasPhrase(text, R"(out of stock|sold out)")) return Measure::kOutOfStock;
   if (HasPhrase(text, R"(low on stock|low stock|reorder|restock|running out|low inventory)"))
     return Measure::kLowStock;
@@ -67,10 +69,13 @@ Measure FindMeasure(const std::string& text, const Words& words) {
                   "earned", "spend", "spent", "spending", "made", "make"}))
     return Measure::kRevenue;
   if (Has(words, {"buyers", "shoppers", "purchasers"}) ||
-      HasPhrase(text, R"(\b(active|unique|distinct)\s+customers|customers\s+(who\s+)?(placed|ordered|bought|purchased))"))
+      HasPhrase(
+          text,
+          R"(\b(active|unique|distinct)\s+customers|customers\s+(who\s+)?(placed|ordered|bought|purchased))"))
     return Measure::kBuyers;
   if (Has(words, {"orders", "order", "purchases", "transactions"})) return Measure::kOrders;
-  if (Has(words, {"customers", "customer", "clients", "signups", "signed", "registrations", "accounts"}))
+  if (Has(words,
+          {"customers", "customer", "clients", "signups", "signed", "registrations", "accounts"}))
     return Measure::kCustomers;
   if (HasPhrase(text, R"(\b(how many|number of|count of|count)\s+(\w+\s+)?(products|items|skus))"))
     return Measure::kProducts;
@@ -83,19 +88,32 @@ struct DimensionWord {
   bool plural;
 };
 constexpr DimensionWord kDimensionWords[] = {
-    {"country", Dimension::kCountry, false},      {"countries", Dimension::kCountry, true},
-    {"market", Dimension::kCountry, false},       {"markets", Dimension::kCountry, true},
-    {"city", Dimension::kCity, false},            {"cities", Dimension::kCity, true},
-    {"category", Dimension::kCategory, false},    {"categories", Dimension::kCategory, true},
-    {"department", Dimension::kCategory, false},  {"departments", Dimension::kCategory, true},
-    {"brand", Dimension::kBrand, false},          {"brands", Dimension::kBrand, true},
-    {"product", Dimension::kProduct, false},      {"products", Dimension::kProduct, true},
-    {"item", Dimension::kProduct, false},         {"items", Dimension::kProduct, true},
-    {"status", Dimension::kStatus, false},        {"statuses", Dimension::kStatus, true},
-    {"customer", Dimension::kCustomer, false},    {"customers", Dimension::kCustomer, true},
-    {"warehouse", Dimension::kWarehouse, false},  {"warehouses", Dimension::kWarehouse, true},
-    {"daily", Dimension::kDay, true},             {"weekly", Dimension::kWeek, true},
-    {"monthly", Dimension::kMonth, true},         {"yearly", Dimension::kYear, true},
+    {"country", Dimension::kCountry, false},
+    {"countries", Dimension::kCountry, true},
+    {"market", Dimension::kCountry, false},
+    {"markets", Dimension::kCountry, true},
+    {"city", Dimension::kCity, false},
+    {"cities", Dimension::kCity, true},
+    {"category", Dimension::kCategory, false},
+    {"categories", Dimension::kCategory, true},
+    {"department", Dimension::kCategory, false},
+    {"departments", Dimension::kCategory, true},
+    {"brand", Dimension::kBrand, false},
+    {"brands", Dimension::kBrand, true},
+    {"product", Dimension::kProduct, false},
+    {"products", Dimension::kProduct, true},
+    {"item", Dimension::kProduct, false},
+    {"items", Dimension::kProduct, true},
+    {"status", Dimension::kStatus, false},
+    {"statuses", Dimension::kStatus, true},
+    {"customer", Dimension::kCustomer, false},
+    {"customers", Dimension::kCustomer, true},
+    {"warehouse", Dimension::kWarehouse, false},
+    {"warehouses", Dimension::kWarehouse, true},
+    {"daily", Dimension::kDay, true},
+    {"weekly", Dimension::kWeek, true},
+    {"monthly", Dimension::kMonth, true},
+    {"yearly", Dimension::kYear, true},
     {"annual", Dimension::kYear, true},
 };
 
@@ -106,17 +124,22 @@ struct FoundDimension {
 };
 
 FoundDimension FindDimension(const std::string& text, const Words& words) {
-  static const std::regex kByTime(R"(\b(by|per|each|every|over the|for each)\s+(day|week|month|year)s?\b)");
+  static const std::regex kByTime(
+      R"(\b(by|per|each|every|over the|for each)\s+(day|week|month|year)s?\b)");
   std::smatch m;
   if (std::regex_search(text, m, kByTime)) {
     const std::string unit = m[2];
-    return {unit == "day" ? Dimension::kDay : unit == "week" ? Dimension::kWeek
-            : unit == "month" ? Dimension::kMonth : Dimension::kYear, true, true};
+    return {unit == "day"     ? Dimension::kDay
+            : unit == "week"  ? Dimension::kWeek
+            : unit == "month" ? Dimension::kMonth
+                              : Dimension::kYear,
+            true, true};
   }
   if (HasPhrase(text, R"(\bpayment\s+(method|type)s?\b|\bpay(ment)? with\b)") &&
       !HasPhrase(text, R"(paid with|pay with)"))
     return {Dimension::kPaymentMethod, !HasPhrase(text, R"(payment (method|type)\b)"), false};
-  static const std::regex kBy(R"(\b(?:by|per|each|every|across|for each|split by|broken down by)\s+(\w+))");
+  static const std::regex kBy(
+      R"(\b(?:by|per|each|every|across|for each|split by|broken down by)\s+(\w+))");
   if (std::regex_search(text, m, kBy)) {
     for (const auto& entry : kDimensionWords)
       if (SimilarWord(m[1].str(), entry.word)) return {entry.dimension, true, true};
@@ -132,9 +155,9 @@ FoundDimension FindDimension(const std::string& text, const Words& words) {
 
 int64_t NumberWord(const std::string& word) {
   static const std::map<std::string, int64_t> numbers = {
-      {"one", 1}, {"two", 2},  {"three", 3}, {"four", 4},  {"five", 5},   {"six", 6},
-      {"seven", 7}, {"eight", 8}, {"nine", 9}, {"ten", 10}, {"fifteen", 15}, {"twenty", 20},
-      {"fifty", 50}, {"hundred", 100}};
+      {"one", 1},      {"two", 2},     {"three", 3},  {"four", 4},     {"five", 5},
+      {"six", 6},      {"seven", 7},   {"eight", 8},  {"nine", 9},     {"ten", 10},
+      {"fifteen", 15}, {"twenty", 20}, {"fifty", 50}, {"hundred", 100}};
   const auto found = numbers.find(word);
   if (found != numbers.end()) return found->second;
   if (!word.empty() && word.size() <= 4 && std::all_of(word.begin(), word.end(), ::isdigit))
@@ -144,9 +167,9 @@ int64_t NumberWord(const std::string& word) {
 
 // "top 5", "5 best", "bottom ten", "first 20", "last 20 orders".
 int64_t FindLimit(const Words& words) {
-  static const std::set<std::string> kBefore = {"top", "bottom", "first", "best", "worst",
+  static const std::set<std::string> kBefore = {"top",  "bottom", "first",  "best",    "worst",
                                                 "last", "latest", "recent", "biggest", "largest"};
-  static const std::set<std::string> kAfter = {"best", "worst", "top", "biggest", "largest",
+  static const std::set<std::string> kAfter = {"best", "worst", "top",     "biggest", "largest",
                                                "most", "least", "highest", "lowest"};
   for (size_t i = 0; i + 1 < words.size(); ++i) {
     if (kBefore.count(words[i])) {
@@ -174,10 +197,13 @@ struct Amounts {
 
 Amounts FindAmounts(const std::string& text) {
   Amounts out;
-  static const std::string kValue = R"([$€£]?\s*(\d+(?:[.,]\d+)?)\s*(k\b)?\s*(?:dollars|usd|eur|euros)?)";
+  static const std::string kValue =
+      R"([$€£]?\s*(\d+(?:[.,]\d+)?)\s*(k\b)?\s*(?:dollars|usd|eur|euros)?)";
   static const std::regex kBetween("\\bbetween\\s+" + kValue + "\\s+and\\s+" + kValue);
-  static const std::regex kOver(R"(\b(?:over|above|more than|greater than|exceeding|bigger than|at least|>=?)\s+)" + kValue);
-  static const std::regex kUnder(R"(\b(?:under|below|less than|smaller than|cheaper than|at most|<=?)\s+)" + kValue);
+  static const std::regex kOver(
+      R"(\b(?:over|above|more than|greater than|exceeding|bigger than|at least|>=?)\s+)" + kValue);
+  static const std::regex kUnder(
+      R"(\b(?:under|below|less than|smaller than|cheaper than|at most|<=?)\s+)" + kValue);
   const auto value = [](const std::ssub_match& number, const std::ssub_match& k) {
     std::string digits = number.str();
     std::replace(digits.begin(), digits.end(), ',', '.');
@@ -196,13 +222,20 @@ Amounts FindAmounts(const std::string& text) {
 
 std::string FilterKind(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kCountry: return "country";
-    case EntityKind::kCity: return "city";
-    case EntityKind::kCategory: return "category";
-    case EntityKind::kBrand: return "brand";
-    case EntityKind::kProduct: return "product";
-    case EntityKind::kOrderStatus: return "status";
-    case EntityKind::kPaymentMethod: return "payment_method";
+    case EntityKind::kCountry:
+      return "country";
+    case EntityKind::kCity:
+      return "city";
+    case EntityKind::kCategory:
+      return "category";
+    case EntityKind::kBrand:
+      return "brand";
+    case EntityKind::kProduct:
+      return "product";
+    case EntityKind::kOrderStatus:
+      return "status";
+    case EntityKind::kPaymentMethod:
+      return "payment_method";
   }
   return "";
 }
@@ -210,18 +243,21 @@ std::string FilterKind(EntityKind kind) {
 // Words a question may capitalise that are not names of the store.
 bool IsKnownWord(const std::string& lower) {
   static const std::set<std::string> known = {
-      "i", "what", "which", "who", "how", "show", "list", "give", "tell", "top", "and", "compare",
-      "q1", "q2", "q3", "q4", "ytd", "mtd", "aov", "gmv", "sku", "skus", "vs", "please", "the",
-      "is", "are", "was", "were", "did", "do", "does", "our", "my", "only", "just", "now", "same",
-      "instead", "what's", "whats", "can", "could", "total", "revenue", "orders", "sales", "in",
-      "for", "by", "of", "a", "an", "hi", "hello", "hey", "thanks", "ok", "okay", "find", "get",
-      "average", "number", "count", "best", "worst", "monthly", "daily", "weekly", "yearly", "copilot"};
+      "i",      "what",  "which",   "who",     "how",   "show",   "list",   "give",    "tell",
+      "top",    "and",   "compare", "q1",      "q2",    "q3",     "q4",     "ytd",     "mtd",
+      "aov",    "gmv",   "sku",     "skus",    "vs",    "please", "the",    "is",      "are",
+      "was",    "were",  "did",     "do",      "does",  "our",    "my",     "only",    "just",
+      "now",    "same",  "instead", "what's",  "whats", "can",    "could",  "total",   "revenue",
+      "orders", "sales", "in",      "for",     "by",    "of",     "a",      "an",      "hi",
+      "hello",  "hey",   "thanks",  "ok",      "okay",  "find",   "get",    "average", "number",
+      "count",  "best",  "worst",   "monthly", "daily", "weekly", "yearly", "copilot"};
   if (known.count(lower)) return true;
   static const std::regex kMonth(
       "(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*|mon|tue|wed|thu|fri|sat|sun|"
       "monday|tuesday|wednesday|thursday|friday|saturday|sunday");
-  return std::regex_match(lower, kMonth) ||
-         std::all_of(lower.begin(), lower.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return std::regex_match(lower, kMonth) || std::all_of(lower.begin(), lower.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c));
+         });
 }
 
 bool IsFollowUp(const std::string& text, const Words& words, Measure measure) {
@@ -237,7 +273,8 @@ std::string InsightTopic(const std::string& text) {
   if (HasPhrase(text, R"(segment|champion|loyal|hibernating)")) return "segments";
   if (HasPhrase(text, R"(lifetime value|\bclv\b|\bltv\b)")) return "lifetime_value";
   if (HasPhrase(text, R"(fraud|suspicious|high risk|high-risk|risky)")) return "fraud";
-  if (HasPhrase(text, R"(forecast|predict|next month|next week|next year|projection)")) return "forecast";
+  if (HasPhrase(text, R"(forecast|predict|next month|next week|next year|projection)"))
+    return "forecast";
   if (HasPhrase(text, R"(opportunit)")) return "opportunities";
   if (HasPhrase(text, R"(recommend)")) return "recommendations";
   return "";
@@ -287,8 +324,12 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
   out.confidence = prediction.probability;
 
   // Requests to change data or reach outside the store's figures.
-  if (HasPhrase(text, R"(\b(delete|drop|truncate|insert|alter|grant|revoke|update|remove|modify|overwrite|attach|copy|export|pragma|install|load)\b)") ||
-      HasPhrase(text, R"(password|passwd|secret|api key|token|/etc/|\.\./|file://|ignore (all |the )?previous)") ||
+  if (HasPhrase(
+          text,
+          R"(\b(delete|drop|truncate|insert|alter|grant|revoke|update|remove|modify|overwrite|attach|copy|export|pragma|install|load)\b)") ||
+      HasPhrase(
+          text,
+          R"(password|passwd|secret|api key|token|/etc/|\.\./|file://|ignore (all |the )?previous)") ||
       HasPhrase(text, R"(\b(other|another) users?\b|someone else)")) {
     out.outcome = Understanding::Outcome::kRefuse;
     out.message =
@@ -400,7 +441,8 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
         plan.measure = Measure::kStock;
     } else {
       plan.shape = PlanShape::kAggregate;
-      if (dimension.explicit_by) plan.shape = PlanShape::kBreakdown, plan.dimension = dimension.dimension;
+      if (dimension.explicit_by)
+        plan.shape = PlanShape::kBreakdown, plan.dimension = dimension.dimension;
     }
     // The ranked noun is not also the measure ("top customers" ranks customers by revenue).
     if ((plan.shape == PlanShape::kRanking || plan.shape == PlanShape::kBreakdown) &&
@@ -410,8 +452,8 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
     }
     if (plan.shape == PlanShape::kRanking && plan.measure == Measure::kNone) {
       plan.measure = HasPhrase(text, R"(\b(selling|sold|popular|sell)\b)") ? Measure::kUnits
-                     : plan.dimension == Dimension::kPaymentMethod ? Measure::kOrders
-                                                                     : Measure::kRevenue;
+                     : plan.dimension == Dimension::kPaymentMethod         ? Measure::kOrders
+                                                                           : Measure::kRevenue;
       if (plan.dimension == Dimension::kCountry && HasPhrase(text, R"(\border\b)"))
         plan.measure = Measure::kOrders;
     }
@@ -425,11 +467,13 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
         !HasPhrase(text, R"(\balso\b)")) {
       bool fresh_kind = true;
       for (const auto& earlier : out.entities)
-        if (&earlier != &match && earlier.kind == match.kind && earlier.first_word < match.first_word)
+        if (&earlier != &match && earlier.kind == match.kind &&
+            earlier.first_word < match.first_word)
           fresh_kind = false;
       if (fresh_kind) values.clear(), plan.category_sets.erase(kind);
     }
-    if (std::find(values.begin(), values.end(), match.value) == values.end()) values.push_back(match.value);
+    if (std::find(values.begin(), values.end(), match.value) == values.end())
+      values.push_back(match.value);
     if (match.kind == EntityKind::kCategory) {
       plan.category_sets[match.value] = vocabulary_.CategoryWithDescendants(match.value);
     }
@@ -457,7 +501,8 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
     return out;
   }
   if (out.confidence < 0.25 && !out.follow_up) {
-    out.message = "I'm not sure I understood. Could you rephrase, e.g. \"revenue by country last month\"?";
+    out.message =
+        "I'm not sure I understood. Could you rephrase, e.g. \"revenue by country last month\"?";
     return out;
   }
   plan.filters.erase("");

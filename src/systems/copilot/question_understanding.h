@@ -23,8 +23,8 @@ struct Understanding {
   Outcome outcome = Outcome::kClarify;
   std::string intent;
   double confidence = 0;
-  SemanticPlan plan;        // kPlan
-  std::string message;      // kClarify / kRefuse / kSmallTalk: what to say
+  SemanticPlan plan;          // kPlan
+  std::string message;        // kClarify / kRefuse / kSmallTalk: what to say
   std::string insight_topic;  // kInsight: "churn", "segments", "fraud", "forecast", ...
   bool follow_up = false;
   std::vector<EntityMatch> entities;

@@ -36,18 +36,30 @@ bool IsMoney(Measure measure) {
 
 std::string MeasureLabel(Measure measure) {
   switch (measure) {
-    case Measure::kRevenue: return "revenue (excluding cancelled and returned orders)";
-    case Measure::kOrders: return "orders";
-    case Measure::kUnits: return "units sold";
-    case Measure::kAverageOrder: return "average order value";
-    case Measure::kBuyers: return "customers who ordered";
-    case Measure::kCustomers: return "customers";
-    case Measure::kProducts: return "products";
-    case Measure::kAveragePrice: return "average list price";
-    case Measure::kStock: return "units in stock";
-    case Measure::kLowStock: return "products at or below their reorder point in a warehouse";
-    case Measure::kOutOfStock: return "products out of stock in a warehouse";
-    case Measure::kNone: break;
+    case Measure::kRevenue:
+      return "revenue (excluding cancelled and returned orders)";
+    case Measure::kOrders:
+      return "orders";
+    case Measure::kUnits:
+      return "units sold";
+    case Measure::kAverageOrder:
+      return "average order value";
+    case Measure::kBuyers:
+      return "customers who ordered";
+    case Measure::kCustomers:
+      return "customers";
+    case Measure::kProducts:
+      return "products";
+    case Measure::kAveragePrice:
+      return "average list price";
+    case Measure::kStock:
+      return "units in stock";
+    case Measure::kLowStock:
+      return "products at or below their reorder point in a warehouse";
+    case Measure::kOutOfStock:
+      return "products out of stock in a warehouse";
+    case Measure::kNone:
+      break;
   }
   return "value";
 }
@@ -59,8 +71,10 @@ std::string Scope(const SemanticPlan& plan) {
     for (size_t i = 0; i < values.size(); ++i) list += (i ? " or " : "") + values[i];
     out += ", " + kind + " " + list;
   }
-  if (plan.min_amount) out += ", amount over " + FormatValue(std::to_string(*plan.min_amount), true);
-  if (plan.max_amount) out += ", amount under " + FormatValue(std::to_string(*plan.max_amount), true);
+  if (plan.min_amount)
+    out += ", amount over " + FormatValue(std::to_string(*plan.min_amount), true);
+  if (plan.max_amount)
+    out += ", amount under " + FormatValue(std::to_string(*plan.max_amount), true);
   if (plan.period && plan.shape != PlanShape::kComparison) {
     out += ", " + plan.period->label + " (" + IsoDate(plan.period->start) + " to " +
            IsoDate(plan.period->end - 1) + ")";
@@ -95,19 +109,24 @@ std::string DescribeAnswer(const SemanticPlan& plan, const query::QueryResult& r
     }
     case PlanShape::kListing:
       return std::to_string(result.rows.size()) + (result.rows.size() == 1 ? " order" : " orders") +
-             scope + (plan.limit > 0 && result.rows.size() == static_cast<size_t>(plan.limit)
-                          ? " (the " + std::to_string(plan.limit) + " most recent)"
-                          : "") + ".";
+             scope +
+             (plan.limit > 0 && result.rows.size() == static_cast<size_t>(plan.limit)
+                  ? " (the " + std::to_string(plan.limit) + " most recent)"
+                  : "") +
+             ".";
     case PlanShape::kRanking:
     case PlanShape::kBreakdown: {
-      if (result.rows.empty()) return "No " + DimensionName(plan.dimension) + " has any " + MeasureLabel(plan.measure) + scope + ".";
+      if (result.rows.empty())
+        return "No " + DimensionName(plan.dimension) + " has any " + MeasureLabel(plan.measure) +
+               scope + ".";
       std::string text = label + " by " + DimensionName(plan.dimension) + scope + ": ";
       const size_t shown = std::min<size_t>(result.rows.size(), 5);
       for (size_t i = 0; i < shown; ++i) {
         text += (i ? "; " : "") + result.rows[i][0].value_or("(none)") + " " +
                 FormatValue(result.rows[i][1], money);
       }
-      if (result.rows.size() > shown) text += "; and " + std::to_string(result.rows.size() - shown) + " more";
+      if (result.rows.size() > shown)
+        text += "; and " + std::to_string(result.rows.size() - shown) + " more";
       return text + ".";
     }
   }
@@ -115,8 +134,11 @@ std::string DescribeAnswer(const SemanticPlan& plan, const query::QueryResult& r
 }
 
 nlohmann::json CopilotReply::ToJson() const {
-  nlohmann::json json = {{"kind", kind},     {"answer", text},         {"sql", sql},
-                         {"intent", intent}, {"confidence", confidence}};
+  nlohmann::json json = {{"kind", kind},
+                         {"answer", text},
+                         {"sql", sql},
+                         {"intent", intent},
+                         {"confidence", confidence}};
   if (kind == "answer") {
     json["columns"] = nlohmann::json::array();
     for (const auto& column : result.columns) json["columns"].push_back(column.name);
@@ -160,12 +182,14 @@ CopilotReply RetailCopilot::Answer(std::string_view question,
       insight.confidence = reply.confidence;
       return insight;
     }
-    case Understanding::Outcome::kPlan: break;
+    case Understanding::Outcome::kPlan:
+      break;
   }
   reply.plan = understanding.plan;
   reply.sql = CompilePlan(understanding.plan);
   try {
-    reply.result = runner_.Run(reply.sql, {.timeout = limits_.timeout, .max_rows = limits_.max_rows});
+    reply.result =
+        runner_.Run(reply.sql, {.timeout = limits_.timeout, .max_rows = limits_.max_rows});
   } catch (const query::QueryError& e) {
     reply.kind = "clarification";
     reply.text = std::string("I could not compute that: ") + e.what() + ".";
@@ -186,11 +210,20 @@ CopilotReply RetailCopilot::AnswerInsight(const std::string& topic) const {
   };
   static const Source kSources[] = {
       {"churn", "demand_insights_engine", "customer_lifetime_value", {"churn_probability"}},
-      {"lifetime_value", "demand_insights_engine", "customer_lifetime_value", {"predicted_clv", "clv", "lifetime_value"}},
+      {"lifetime_value",
+       "demand_insights_engine",
+       "customer_lifetime_value",
+       {"predicted_clv", "clv", "lifetime_value"}},
       {"segments", "demand_insights_engine", "customer_segments", {"monetary", "segment"}},
       {"fraud", "compliance_guardian", "fraud_detections", {"risk_score", "anomaly_score"}},
-      {"forecast", "market_intelligence_hub", "market_intelligence_forecasts", {"forecast_date", "date"}},
-      {"opportunities", "global_market_pulse", "market_opportunities", {"opportunity_score", "score"}},
+      {"forecast",
+       "market_intelligence_hub",
+       "market_intelligence_forecasts",
+       {"forecast_date", "date"}},
+      {"opportunities",
+       "global_market_pulse",
+       "market_opportunities",
+       {"opportunity_score", "score"}},
       {"recommendations", "retail_copilot", "product_recommendations", {"score"}},
   };
   CopilotReply reply;
@@ -198,7 +231,8 @@ CopilotReply RetailCopilot::AnswerInsight(const std::string& topic) const {
     if (topic != source.topic) continue;
     const auto catalog = runner_.Catalog();
     bool present = false;
-    for (const auto& view : catalog.views) present |= view.schema == source.schema && view.name == source.table;
+    for (const auto& view : catalog.views)
+      present |= view.schema == source.schema && view.name == source.table;
     const std::string name = std::string(source.schema) + "." + source.table;
     if (!present) {
       reply.kind = "clarification";
@@ -211,9 +245,11 @@ CopilotReply RetailCopilot::AnswerInsight(const std::string& topic) const {
     for (const char* wanted : source.order_columns)
       for (const auto& column : columns)
         if (order.empty() && column.name == wanted) order = column.name;
-    reply.sql = "SELECT * FROM " + name + (order.empty() ? "" : " ORDER BY \"" + order + "\" DESC") + " LIMIT 20";
+    reply.sql = "SELECT * FROM " + name +
+                (order.empty() ? "" : " ORDER BY \"" + order + "\" DESC") + " LIMIT 20";
     try {
-      reply.result = runner_.Run(reply.sql, {.timeout = limits_.timeout, .max_rows = limits_.max_rows});
+      reply.result =
+          runner_.Run(reply.sql, {.timeout = limits_.timeout, .max_rows = limits_.max_rows});
     } catch (const query::QueryError& e) {
       reply.kind = "clarification";
       reply.text = std::string("I could not read ") + name + ": " + e.what() + ".";

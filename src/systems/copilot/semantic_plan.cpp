@@ -13,12 +13,17 @@ using engine::QuoteLiteral;
 
 const std::map<Measure, std::string>& MeasureNames() {
   static const std::map<Measure, std::string> names = {
-      {Measure::kNone, "none"},           {Measure::kRevenue, "revenue"},
-      {Measure::kOrders, "orders"},       {Measure::kUnits, "units"},
+      {Measure::kNone, "none"},
+      {Measure::kRevenue, "revenue"},
+      {Measure::kOrders, "orders"},
+      {Measure::kUnits, "units"},
       {Measure::kAverageOrder, "average_order_value"},
-      {Measure::kBuyers, "buyers"},       {Measure::kCustomers, "customers"},
-      {Measure::kProducts, "products"},   {Measure::kAveragePrice, "average_price"},
-      {Measure::kStock, "stock"},         {Measure::kLowStock, "low_stock"},
+      {Measure::kBuyers, "buyers"},
+      {Measure::kCustomers, "customers"},
+      {Measure::kProducts, "products"},
+      {Measure::kAveragePrice, "average_price"},
+      {Measure::kStock, "stock"},
+      {Measure::kLowStock, "low_stock"},
       {Measure::kOutOfStock, "out_of_stock"}};
   return names;
 }
@@ -36,10 +41,11 @@ const std::map<Dimension, std::string>& DimensionNames() {
 }
 
 const std::map<PlanShape, std::string>& ShapeNames() {
-  static const std::map<PlanShape, std::string> names = {
-      {PlanShape::kAggregate, "aggregate"}, {PlanShape::kRanking, "ranking"},
-      {PlanShape::kBreakdown, "breakdown"}, {PlanShape::kComparison, "comparison"},
-      {PlanShape::kListing, "listing"}};
+  static const std::map<PlanShape, std::string> names = {{PlanShape::kAggregate, "aggregate"},
+                                                         {PlanShape::kRanking, "ranking"},
+                                                         {PlanShape::kBreakdown, "breakdown"},
+                                                         {PlanShape::kComparison, "comparison"},
+                                                         {PlanShape::kListing, "listing"}};
   return names;
 }
 
@@ -52,8 +58,11 @@ E FromName(const std::map<E, std::string>& names, const std::string& name) {
 
 nlohmann::json RangeJson(const std::optional<DayRange>& range) {
   if (!range) return nullptr;
-  return {{"start", IsoDate(range->start)}, {"end", IsoDate(range->end)},
-          {"start_day", range->start}, {"end_day", range->end}, {"label", range->label}};
+  return {{"start", IsoDate(range->start)},
+          {"end", IsoDate(range->end)},
+          {"start_day", range->start},
+          {"end_day", range->end},
+          {"label", range->label}};
 }
 
 std::optional<DayRange> RangeFromJson(const nlohmann::json& json) {
@@ -85,14 +94,19 @@ bool NeedsProducts(const SemanticPlan& plan) {
 
 Scope ScopeOf(const SemanticPlan& plan) {
   switch (plan.measure) {
-    case Measure::kCustomers: return Scope::kCustomers;
+    case Measure::kCustomers:
+      return Scope::kCustomers;
     case Measure::kProducts:
-    case Measure::kAveragePrice: return Scope::kProducts;
+    case Measure::kAveragePrice:
+      return Scope::kProducts;
     case Measure::kStock:
     case Measure::kLowStock:
-    case Measure::kOutOfStock: return Scope::kInventory;
-    case Measure::kUnits: return Scope::kItems;
-    default: return NeedsProducts(plan) ? Scope::kItems : Scope::kOrders;
+    case Measure::kOutOfStock:
+      return Scope::kInventory;
+    case Measure::kUnits:
+      return Scope::kItems;
+    default:
+      return NeedsProducts(plan) ? Scope::kItems : Scope::kOrders;
   }
 }
 
@@ -107,17 +121,25 @@ std::string MeasureSql(Measure measure, Scope scope, const std::string& only = "
   const std::string f = only.empty() ? "" : " FILTER (WHERE " + only + ")";
   const bool items = scope == Scope::kItems;
   switch (measure) {
-    case Measure::kRevenue: return (items ? "sum(i.total_amount)" : "sum(o.total_amount)") + f;
-    case Measure::kOrders: return "count(DISTINCT o.order_id)" + f;
-    case Measure::kUnits: return "sum(i.quantity)" + f;
+    case Measure::kRevenue:
+      return (items ? "sum(i.total_amount)" : "sum(o.total_amount)") + f;
+    case Measure::kOrders:
+      return "count(DISTINCT o.order_id)" + f;
+    case Measure::kUnits:
+      return "sum(i.quantity)" + f;
     case Measure::kAverageOrder:
       return items ? "sum(i.total_amount)" + f + " / nullif(count(DISTINCT o.order_id)" + f + ", 0)"
                    : "avg(o.total_amount)" + f;
-    case Measure::kBuyers: return "count(DISTINCT o.customer_id)" + f;
-    case Measure::kCustomers: return "count(*)" + f;
-    case Measure::kProducts: return "count(*)" + f;
-    case Measure::kAveragePrice: return "avg(p.price)" + f;
-    case Measure::kStock: return "sum(inv.quantity_available)" + f;
+    case Measure::kBuyers:
+      return "count(DISTINCT o.customer_id)" + f;
+    case Measure::kCustomers:
+      return "count(*)" + f;
+    case Measure::kProducts:
+      return "count(*)" + f;
+    case Measure::kAveragePrice:
+      return "avg(p.price)" + f;
+    case Measure::kStock:
+      return "sum(inv.quantity_available)" + f;
     case Measure::kLowStock:
       return "count(DISTINCT inv.product_id) FILTER (WHERE inv.quantity_available <= "
              "inv.reorder_point" +
@@ -125,7 +147,8 @@ std::string MeasureSql(Measure measure, Scope scope, const std::string& only = "
     case Measure::kOutOfStock:
       return "count(DISTINCT inv.product_id) FILTER (WHERE inv.quantity_available = 0" +
              (only.empty() ? std::string() : " AND " + only) + ")";
-    case Measure::kNone: break;
+    case Measure::kNone:
+      break;
   }
   throw core::Error("the plan has no measure");
 }
@@ -139,30 +162,38 @@ std::string DimensionSql(Dimension dimension, Scope scope) {
       return scope == Scope::kCustomers ? "cu.country" : orders ? "o.shipping_country" : "";
     case Dimension::kCity:
       return scope == Scope::kCustomers ? "cu.city" : orders ? "o.shipping_city" : "";
-    case Dimension::kCategory: return scope == Scope::kCustomers ? "" : "c.category_name";
-    case Dimension::kBrand: return scope == Scope::kCustomers ? "" : "p.brand";
-    case Dimension::kProduct: return scope == Scope::kCustomers ? "" : "p.product_name";
-    case Dimension::kStatus: return orders ? "o.order_status" : "";
-    case Dimension::kPaymentMethod: return orders ? "o.payment_method" : "";
+    case Dimension::kCategory:
+      return scope == Scope::kCustomers ? "" : "c.category_name";
+    case Dimension::kBrand:
+      return scope == Scope::kCustomers ? "" : "p.brand";
+    case Dimension::kProduct:
+      return scope == Scope::kCustomers ? "" : "p.product_name";
+    case Dimension::kStatus:
+      return orders ? "o.order_status" : "";
+    case Dimension::kPaymentMethod:
+      return orders ? "o.payment_method" : "";
     case Dimension::kCustomer:
       return orders ? "o.customer_id" : "";
     case Dimension::kDay:
       return orders || scope == Scope::kCustomers ? "CAST(" + date + " AS DATE)" : "";
     case Dimension::kWeek:
-      return orders || scope == Scope::kCustomers ? "CAST(date_trunc('week', " + date + ") AS DATE)" : "";
+      return orders || scope == Scope::kCustomers ? "CAST(date_trunc('week', " + date + ") AS DATE)"
+                                                  : "";
     case Dimension::kMonth:
       return orders || scope == Scope::kCustomers ? "strftime(" + date + ", '%Y-%m')" : "";
     case Dimension::kYear:
       return orders || scope == Scope::kCustomers ? "year(" + date + ")" : "";
-    case Dimension::kWarehouse: return scope == Scope::kInventory ? "inv.warehouse_location" : "";
-    case Dimension::kNone: break;
+    case Dimension::kWarehouse:
+      return scope == Scope::kInventory ? "inv.warehouse_location" : "";
+    case Dimension::kNone:
+      break;
   }
   return "";
 }
 
 std::string PeriodCondition(const std::string& column, const DayRange& range) {
-  return column + " >= DATE " + QuoteLiteral(IsoDate(range.start)) + " AND " + column +
-         " < DATE " + QuoteLiteral(IsoDate(range.end));
+  return column + " >= DATE " + QuoteLiteral(IsoDate(range.start)) + " AND " + column + " < DATE " +
+         QuoteLiteral(IsoDate(range.end));
 }
 
 }  // namespace
@@ -191,9 +222,8 @@ SemanticPlan SemanticPlan::FromJson(const nlohmann::json& json) {
   plan.measure = FromName(MeasureNames(), json.at("measure").get<std::string>());
   plan.dimension = FromName(DimensionNames(), json.at("dimension").get<std::string>());
   plan.filters = json.at("filters").get<std::map<std::string, std::vector<std::string>>>();
-  plan.category_sets =
-      json.value("category_sets", nlohmann::json::object())
-          .get<std::map<std::string, std::vector<std::string>>>();
+  plan.category_sets = json.value("category_sets", nlohmann::json::object())
+                           .get<std::map<std::string, std::vector<std::string>>>();
   plan.period = RangeFromJson(json.at("period"));
   plan.compared_with = RangeFromJson(json.at("compared_with"));
   plan.ascending = json.at("ascending").get<bool>();
@@ -245,8 +275,10 @@ std::string CompilePlan(const SemanticPlan& plan) {
       std::vector<std::string> all;
       for (const auto& value : values) {
         const auto set = plan.category_sets.find(value);
-        if (set == plan.category_sets.end()) all.push_back(value);
-        else all.insert(all.end(), set->second.begin(), set->second.end());
+        if (set == plan.category_sets.end())
+          all.push_back(value);
+        else
+          all.insert(all.end(), set->second.begin(), set->second.end());
       }
       where.push_back("c.category_name IN " + InList(all));
     } else if (kind == "brand") {
@@ -264,8 +296,9 @@ std::string CompilePlan(const SemanticPlan& plan) {
   if (has_orders && ExcludesUnsold(plan.measure) && !plan.filters.count("status")) {
     where.push_back("o.order_status NOT IN ('cancelled', 'returned')");
   }
-  const std::string amount_column =
-      has_orders ? "o.total_amount" : scope == Scope::kCustomers ? "" : "p.price";
+  const std::string amount_column = has_orders                   ? "o.total_amount"
+                                    : scope == Scope::kCustomers ? ""
+                                                                 : "p.price";
   if ((plan.min_amount || plan.max_amount) && amount_column.empty()) {
     throw core::Error("an amount does not apply to " + MeasureName(plan.measure));
   }

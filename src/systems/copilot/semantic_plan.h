@@ -21,21 +21,35 @@ namespace futureim::systems::copilot {
 
 enum class Measure {
   kNone,
-  kRevenue,         // Σ sales (cancelled and returned orders excluded)
-  kOrders,          // number of orders
-  kUnits,           // Σ quantity sold (cancelled and returned excluded)
-  kAverageOrder,    // revenue / orders (cancelled and returned excluded)
-  kBuyers,          // distinct customers who ordered
-  kCustomers,       // registered customers (period: created_at)
-  kProducts,        // products in the catalog
-  kAveragePrice,    // mean list price of products
-  kStock,           // Σ quantity available in inventory
-  kLowStock,        // products with a warehouse at or below its reorder point
-  kOutOfStock,      // products with a warehouse holding none
+  kRevenue,       // Σ sales (cancelled and returned orders excluded)
+  kOrders,        // number of orders
+  kUnits,         // Σ quantity sold (cancelled and returned excluded)
+  kAverageOrder,  // revenue / orders (cancelled and returned excluded)
+  kBuyers,        // distinct customers who ordered
+  kCustomers,     // registered customers (period: created_at)
+  kProducts,      // products in the catalog
+  kAveragePrice,  // mean list price of products
+  kStock,         // Σ quantity available in inventory
+  kLowStock,      // products with a warehouse at or below its reorder point
+  kOutOfStock,    // products with a warehouse holding none
 };
 
-enum class Dimension { kNone, kCountry, kCity, kCategory, kBrand, kProduct, kStatus,
-                       kPaymentMethod, kCustomer, kDay, kWeek, kMonth, kYear, kWarehouse };
+enum class Dimension {
+  kNone,
+  kCountry,
+  kCity,
+  kCategory,
+  kBrand,
+  kProduct,
+  kStatus,
+  kPaymentMethod,
+  kCustomer,
+  kDay,
+  kWeek,
+  kMonth,
+  kYear,
+  kWarehouse
+};
 
 enum class PlanShape {
   kAggregate,   // one number
@@ -65,7 +79,7 @@ struct SemanticPlan {
   static SemanticPlan FromJson(const nlohmann::json& json);
 };
 
-std::string MeasureName(Measure measure);      // "revenue"
+std::string MeasureName(Measure measure);        // "revenue"
 std::string DimensionName(Dimension dimension);  // "country"
 
 // The SELECT for the plan over curated.* views. Output columns:

@@ -55,13 +55,20 @@ size_t Tolerance(size_t length) { return length >= 8 ? 2 : length >= 5 ? 1 : 0; 
 
 std::string_view EntityKindName(EntityKind kind) {
   switch (kind) {
-    case EntityKind::kCountry: return "country";
-    case EntityKind::kCity: return "city";
-    case EntityKind::kCategory: return "category";
-    case EntityKind::kBrand: return "brand";
-    case EntityKind::kProduct: return "product";
-    case EntityKind::kOrderStatus: return "order status";
-    case EntityKind::kPaymentMethod: return "payment method";
+    case EntityKind::kCountry:
+      return "country";
+    case EntityKind::kCity:
+      return "city";
+    case EntityKind::kCategory:
+      return "category";
+    case EntityKind::kBrand:
+      return "brand";
+    case EntityKind::kProduct:
+      return "product";
+    case EntityKind::kOrderStatus:
+      return "order status";
+    case EntityKind::kPaymentMethod:
+      return "payment method";
   }
   return "entity";
 }
@@ -162,7 +169,8 @@ std::vector<EntityMatch> StoreVocabulary::Match(const std::vector<std::string>& 
         const Name& name = names_[found->second.front()];
         // Two-letter codes ("US", "UK", "DE") only in capitals.
         if (window.size() <= 2 && name.kind == EntityKind::kCountry &&
-            !(original[first].size() == 2 && std::isupper(static_cast<unsigned char>(original[first][0])) &&
+            !(original[first].size() == 2 &&
+              std::isupper(static_cast<unsigned char>(original[first][0])) &&
               std::isupper(static_cast<unsigned char>(original[first][1])))) {
           continue;
         }
@@ -186,7 +194,8 @@ std::vector<EntityMatch> StoreVocabulary::Match(const std::vector<std::string>& 
         const size_t tolerance = Tolerance(name.joined.size());
         if (window[0] != name.joined[0]) continue;
         const size_t distance = EditDistance(window, name.joined, tolerance);
-        if (distance <= tolerance && distance < best_distance) best = &name, best_distance = distance;
+        if (distance <= tolerance && distance < best_distance)
+          best = &name, best_distance = distance;
       }
       if (best) take(*best, first, count, false);
     }
@@ -206,7 +215,8 @@ StoreVocabulary StoreVocabulary::Load(const query::QueryRunner& runner) {
                               "c.parent_category_id")) {
     if (row[0]) vocabulary.AddCategory(*row[0], row[1].value_or(""));
   }
-  for (const auto& row : rows("SELECT DISTINCT brand FROM curated.products WHERE brand IS NOT NULL")) {
+  for (const auto& row :
+       rows("SELECT DISTINCT brand FROM curated.products WHERE brand IS NOT NULL")) {
     vocabulary.Add(EntityKind::kBrand, *row[0], *row[0], *row[0]);
   }
   for (const auto& row :
@@ -224,7 +234,8 @@ StoreVocabulary StoreVocabulary::Load(const query::QueryRunner& runner) {
     const std::string display = known == CountryNames().end() ? code : known->second.front();
     vocabulary.Add(EntityKind::kCountry, code, display, code);
     if (known == CountryNames().end()) continue;
-    for (const auto& spoken : known->second) vocabulary.Add(EntityKind::kCountry, code, display, spoken);
+    for (const auto& spoken : known->second)
+      vocabulary.Add(EntityKind::kCountry, code, display, spoken);
   }
   for (const char* status :
        {"pending", "processing", "shipped", "delivered", "cancelled", "returned"}) {

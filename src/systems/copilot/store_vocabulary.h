@@ -19,7 +19,15 @@
 
 namespace futureim::systems::copilot {
 
-enum class EntityKind { kCountry, kCity, kCategory, kBrand, kProduct, kOrderStatus, kPaymentMethod };
+enum class EntityKind {
+  kCountry,
+  kCity,
+  kCategory,
+  kBrand,
+  kProduct,
+  kOrderStatus,
+  kPaymentMethod
+};
 
 std::string_view EntityKindName(EntityKind kind);
 

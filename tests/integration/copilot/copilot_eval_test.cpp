@@ -11,8 +11,8 @@
 
 #include <gtest/gtest.h>
 
-#include "core/civil_date.h"
 #include "copilot_lake.h"
+#include "core/civil_date.h"
 #include "systems/copilot/retail_copilot.h"
 
 namespace futureim::testing {
@@ -83,7 +83,8 @@ bool SameRows(const query::QueryResult& a, const query::QueryResult& b) {
       char *ex = nullptr, *ey = nullptr;
       const double dx = std::strtod(x.c_str(), &ex), dy = std::strtod(y.c_str(), &ey);
       if (*ex || *ey) return false;
-      if (std::abs(dx - dy) > 1e-6 * std::max({1.0, std::abs(dx), std::abs(dy)}) + 1e-4) return false;
+      if (std::abs(dx - dy) > 1e-6 * std::max({1.0, std::abs(dx), std::abs(dy)}) + 1e-4)
+        return false;
     }
   }
   return true;
@@ -111,13 +112,15 @@ TEST_F(CopilotEvalTest, ExecutionAccuracyOnTheEvaluationSet) {
       ++abstain_expected;
       if (answered) {
         ++wrong;
-        report += "WRONG (should abstain) #" + q.id + " " + q.question + "\n  sql: " + reply.sql + "\n";
+        report +=
+            "WRONG (should abstain) #" + q.id + " " + q.question + "\n  sql: " + reply.sql + "\n";
       } else {
         ++correct;
       }
       continue;
     }
-    const auto expected = runner_->Run(q.expected, {.timeout = std::chrono::seconds(60), .max_rows = 100000});
+    const auto expected =
+        runner_->Run(q.expected, {.timeout = std::chrono::seconds(60), .max_rows = 100000});
     if (!answered) {
       ++abstained;
       report += "ABSTAINED #" + q.id + " " + q.question + ": " + reply.text + "\n";
@@ -127,15 +130,16 @@ TEST_F(CopilotEvalTest, ExecutionAccuracyOnTheEvaluationSet) {
       ++correct;
     } else {
       ++wrong;
-      report += "WRONG #" + q.id + " " + q.question + "\n  sql: " + reply.sql + "\n  answer: " +
-                reply.text + "\n";
+      report += "WRONG #" + q.id + " " + q.question + "\n  sql: " + reply.sql +
+                "\n  answer: " + reply.text + "\n";
     }
   }
   const double accuracy = static_cast<double>(correct) / static_cast<double>(questions.size());
-  std::printf("%s\ncopilot evaluation: %zu questions (%d expecting an abstention): %d correct, %d "
-              "abstained, %d wrong; execution accuracy %.1f%%\n",
-              report.c_str(), questions.size(), abstain_expected, correct, abstained, wrong,
-              100.0 * accuracy);
+  std::printf(
+      "%s\ncopilot evaluation: %zu questions (%d expecting an abstention): %d correct, %d "
+      "abstained, %d wrong; execution accuracy %.1f%%\n",
+      report.c_str(), questions.size(), abstain_expected, correct, abstained, wrong,
+      100.0 * accuracy);
   RecordProperty("accuracy", std::to_string(accuracy));
   EXPECT_GE(accuracy, COPILOT_MIN_ACCURACY) << report;
   EXPECT_LE(wrong, COPILOT_MAX_WRONG) << report;

@@ -5,6 +5,9 @@
 // replicate --until-caught-up`, `futureim pipeline run`, then a QueryRunner
 // over the lake with the test's lake key.
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -27,8 +30,16 @@ class CopilotLakeSuite : public PrivateMariadbSuite {
   static void SetUpTestSuite() {
     PrivateMariadbSuite::SetUpTestSuite();
     if (server_ == nullptr) return;
-    workdir_ = std::make_unique<TempDir>("futureim-copilot");
     try {
+      // FUTUREIM_COPILOT_TEST_DIR keeps the lake between runs (to iterate on
+      // the copilot without rebuilding it); by default it lives in a
+      // temporary folder removed afterwards.
+      if (const char* keep = std::getenv("FUTUREIM_COPILOT_TEST_DIR")) {
+        kept_dir_ = keep;
+        std::filesystem::create_directories(kept_dir_);
+      } else {
+        workdir_ = std::make_unique<TempDir>("futureim-copilot");
+      }
       BuildLake();
     } catch (const std::exception& e) {
       lake_error_ = e.what();
@@ -44,9 +55,11 @@ class CopilotLakeSuite : public PrivateMariadbSuite {
     if (runner_ == nullptr) GTEST_FAIL() << "the lake was not built:\n" << lake_error_;
   }
 
+  static std::filesystem::path Dir() { return workdir_ ? workdir_->path() : kept_dir_; }
+
   static std::map<std::string, std::string> Environment() {
-    auto env = Server().FutureimEnvironment(workdir_->path());
-    env["FUTUREIM_LAKE_PATH"] = (workdir_->path() / "lake").string();
+    auto env = Server().FutureimEnvironment(Dir());
+    env["FUTUREIM_LAKE_PATH"] = (Dir() / "lake").string();
     env[core::Config::EnvVarName("lake.encryption_key")] = LakeKey();
     return env;
   }
@@ -60,6 +73,14 @@ class CopilotLakeSuite : public PrivateMariadbSuite {
   }
 
   static void BuildLake() {
+    const auto ready = Dir() / "lake-ready";
+    if (!std::filesystem::exists(ready)) CurateStore();
+    query::QueryDatabaseOptions options;
+    options.lake_key = LakeKey();
+    runner_ = std::make_unique<query::QueryRunner>(Dir() / "lake", options);
+  }
+
+  static void CurateStore() {
     auto root = source::MysqlConnection::Connect(Server().Root());
     root.Execute("DROP DATABASE IF EXISTS ecommerce");
     root.Execute("CREATE DATABASE ecommerce");
@@ -68,25 +89,35 @@ class CopilotLakeSuite : public PrivateMariadbSuite {
     };
     check(Futureim({"init"}), "init");
     const auto store = Server().StoreUser();
-    check(Futureim({"--log-level", "warn", "generate", "--scale", "0.2", "--seed", "7", "--as-of",
-                    kAsOf, "--target",
-                    "mysql://" + store.user + "@127.0.0.1:" + std::to_string(store.port) +
-                        "/ecommerce"},
-                   {{"FUTUREIM_TARGET_PASSWORD", store.password}}),
+    check(Futureim(
+              {"--log-level", "warn", "generate", "--scale", "0.2", "--seed", "7", "--as-of", kAsOf,
+               "--target",
+               "mysql://" + store.user + "@127.0.0.1:" + std::to_string(store.port) + "/ecommerce"},
+              {{"FUTUREIM_TARGET_PASSWORD", store.password}}),
           "generate");
     check(Futureim({"--log-level", "warn", "replicate", "--until-caught-up"}), "replicate");
     check(Futureim({"--log-level", "warn", "pipeline", "run"}), "pipeline run");
-    query::QueryDatabaseOptions options;
-    options.lake_key = LakeKey();
-    runner_ = std::make_unique<query::QueryRunner>(workdir_->path() / "lake", options);
+    if (!kept_dir_.empty()) std::ofstream(Dir() / "lake-ready") << "1\n";
   }
 
+  // A fresh key per test process; a kept lake keeps its key beside it.
   static const std::string& LakeKey() {
-    static const std::string key = core::GenerateKey();
+    static const std::string key = [] {
+      if (kept_dir_.empty()) return core::GenerateKey();
+      const auto file = kept_dir_ / "lake.key";
+      std::string text;
+      if (std::ifstream in(file); in && std::getline(in, text) && !text.empty()) return text;
+      text = core::GenerateKey();
+      std::ofstream(file) << text << "\n";
+      std::filesystem::permissions(
+          file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+      return text;
+    }();
     return key;
   }
 
   static inline std::unique_ptr<TempDir> workdir_;
+  static inline std::filesystem::path kept_dir_;
   static inline std::unique_ptr<query::QueryRunner> runner_;
   static inline std::string lake_error_;
 };

@@ -73,8 +73,10 @@ TEST(StoreVocabularyTest, MatchesNamesWithTyposButNotShortWords) {
     std::vector<std::string> original;
     std::string word;
     for (char c : text + " ") {
-      if (std::isalnum(static_cast<unsigned char>(c))) word += c;
-      else if (!word.empty()) original.push_back(word), word.clear();
+      if (std::isalnum(static_cast<unsigned char>(c)))
+        word += c;
+      else if (!word.empty())
+        original.push_back(word), word.clear();
     }
     return vocabulary.Match(NormalisedWords(text), original);
   };
@@ -118,8 +120,10 @@ TEST(IntentClassifierTest, GeneralisesToWordingOutsideTheCorpus) {
   int right = 0;
   for (const auto& [label, text] : held_out) {
     const auto prediction = model.Predict(text);
-    if (prediction.label == label) ++right;
-    else std::cout << "misclassified: " << text << " as " << prediction.label << "\n";
+    if (prediction.label == label)
+      ++right;
+    else
+      std::cout << "misclassified: " << text << " as " << prediction.label << "\n";
   }
   EXPECT_GE(right, 11);
 }
@@ -127,9 +131,10 @@ TEST(IntentClassifierTest, GeneralisesToWordingOutsideTheCorpus) {
 TEST(TextClassifierTest, RefusesTooFewLabelsAndIsDeterministic) {
   EXPECT_THROW(ml::TextClassifier::Train({}), std::exception);
   EXPECT_THROW(ml::TextClassifier::Train({{"a", "x"}, {"a", "y"}}), std::exception);
-  const std::vector<ml::LabelledText> examples = {
-      {"fruit", "apple banana"}, {"fruit", "banana cherry"}, {"car", "engine wheel"},
-      {"car", "wheel brake"}};
+  const std::vector<ml::LabelledText> examples = {{"fruit", "apple banana"},
+                                                  {"fruit", "banana cherry"},
+                                                  {"car", "engine wheel"},
+                                                  {"car", "wheel brake"}};
   const auto a = ml::TextClassifier::Train(examples);
   const auto b = ml::TextClassifier::Train(examples);
   EXPECT_EQ(a.Predict("cherry apple").probabilities, b.Predict("cherry apple").probabilities);
