@@ -84,7 +84,8 @@ class CopilotArea {
   }
 
   RouteResponse CreateConversation(RequestContext& c) {
-    const auto conversation = store_.Create(c.principal->user_id, nlohmann::json::object(), NowMs());
+    const auto conversation =
+        store_.Create(c.principal->user_id, nlohmann::json::object(), NowMs());
     return {.status = 201,
             .body = {{"conversation_id", conversation.id}, {"user_id", conversation.user_id}}};
   }
@@ -112,7 +113,8 @@ class CopilotArea {
       body[key] = std::move(rows);
       return {.body = body};
     } catch (const query::QueryError& e) {
-      throw ApiError(503, "lake_unavailable", std::string("the lake could not answer: ") + e.what());
+      throw ApiError(503, "lake_unavailable",
+                     std::string("the lake could not answer: ") + e.what());
     }
   }
 
@@ -237,7 +239,8 @@ void AddCopilotRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthS
             "inv.quantity_available, inv.quantity_reserved, inv.warehouse_location, inv.updated_at "
             "AS last_updated FROM curated.inventory inv JOIN curated.products p ON p.product_id = "
             "inv.product_id ORDER BY inv.quantity_available, p.product_id, inv.warehouse_location "
-            "LIMIT " + std::to_string(c.query.value("limit", int64_t{100})));
+            "LIMIT " +
+                std::to_string(c.query.value("limit", int64_t{100})));
       }});
   table.Add(Route{
       .method = "GET",
@@ -245,11 +248,10 @@ void AddCopilotRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthS
       .summary = "Recent orders with their customer (email masked), optionally by status",
       .tag = "copilot",
       .required = viewer,
-      .query = {Limit(1000),
-                FieldSpec{.name = "status",
-                          .required = false,
-                          .allowed = {"pending", "processing", "shipped", "delivered", "cancelled",
-                                      "returned"}}},
+      .query = {Limit(1000), FieldSpec{.name = "status",
+                                       .required = false,
+                                       .allowed = {"pending", "processing", "shipped", "delivered",
+                                                   "cancelled", "returned"}}},
       .handler = [area](RequestContext& c) {
         const std::string status = c.query.value("status", std::string());
         return area->Rows(
@@ -258,7 +260,8 @@ void AddCopilotRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthS
             "o.total_amount, o.payment_method, cu.first_name, cu.last_name, cu.email_masked AS "
             "email FROM curated.orders o LEFT JOIN curated.customers cu ON cu.customer_id = "
             "o.customer_id" +
-                (status.empty() ? std::string() : " WHERE o.order_status = " + engine::QuoteLiteral(status)) +
+                (status.empty() ? std::string()
+                                : " WHERE o.order_status = " + engine::QuoteLiteral(status)) +
                 " ORDER BY o.order_date DESC, o.order_id LIMIT " +
                 std::to_string(c.query.value("limit", int64_t{100})));
       }});

@@ -46,12 +46,11 @@ int RunCopilotAsk(CommandContext& context, const CopilotAskOptions& options) {
   const systems::copilot::RetailCopilot copilot(runner);
   const double setup_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  const int64_t today =
-      options.today.empty()
-          ? std::chrono::duration_cast<std::chrono::days>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count()
-          : ParseDay(options.today);
+  const int64_t today = options.today.empty()
+                            ? std::chrono::duration_cast<std::chrono::days>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count()
+                            : ParseDay(options.today);
   // Each question after the first is a follow-up of the one before.
   std::optional<systems::copilot::SemanticPlan> previous;
   std::vector<double> ms;
@@ -60,9 +59,9 @@ int RunCopilotAsk(CommandContext& context, const CopilotAskOptions& options) {
     for (uint32_t i = 0; i < options.repeat; ++i) {
       const auto begin = std::chrono::steady_clock::now();
       reply = copilot.Answer(question, previous, today);
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                             begin)
-                       .count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - begin)
+              .count());
     }
     previous = reply.plan;
     if (options.json) {
@@ -78,7 +77,8 @@ int RunCopilotAsk(CommandContext& context, const CopilotAskOptions& options) {
   if (options.repeat > 1 || options.questions.size() > 1) {
     std::sort(ms.begin(), ms.end());
     const auto percentile = [&](double p) {
-      const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(ms.size())));
+      const size_t rank =
+          static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(ms.size())));
       return ms[std::max<size_t>(rank, 1) - 1];
     };
     char line[256];

@@ -33,9 +33,12 @@ ConversationStore::ConversationStore(const std::filesystem::path& file)
 Conversation ConversationStore::Create(const std::string& user_id, const nlohmann::json& metadata,
                                        int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  Conversation conversation{NewConversationId(), user_id,
-                            metadata.is_object() ? metadata : nlohmann::json::object(), now_ms,
-                            now_ms, {}};
+  Conversation conversation{NewConversationId(),
+                            user_id,
+                            metadata.is_object() ? metadata : nlohmann::json::object(),
+                            now_ms,
+                            now_ms,
+                            {}};
   auto insert = db_.Prepare(
       "INSERT INTO copilot_conversations (id, user_id, metadata, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?)");
@@ -53,8 +56,12 @@ std::vector<Conversation> ConversationStore::List(const std::string& user_id, in
   select.Bind(1, user_id).Bind(2, limit);
   std::vector<Conversation> out;
   while (select.Step()) {
-    out.push_back({select.GetText(0), user_id, ParseObject(select.GetText(1)), select.GetInt(2),
-                   select.GetInt(3), {}});
+    out.push_back({select.GetText(0),
+                   user_id,
+                   ParseObject(select.GetText(1)),
+                   select.GetInt(2),
+                   select.GetInt(3),
+                   {}});
   }
   return out;
 }
@@ -110,10 +117,14 @@ void ConversationStore::AddExchange(const std::string& id, const std::string& qu
     insert.Step();
     insert.Reset();
     insert.Bind(1, id).Bind(2, "assistant").Bind(3, reply.text).Bind(4, reply.kind);
-    if (reply.sql.empty()) insert.BindNull(5);
-    else insert.Bind(5, reply.sql);
-    if (reply.plan) insert.Bind(6, reply.plan->ToJson().dump());
-    else insert.BindNull(6);
+    if (reply.sql.empty())
+      insert.BindNull(5);
+    else
+      insert.Bind(5, reply.sql);
+    if (reply.plan)
+      insert.Bind(6, reply.plan->ToJson().dump());
+    else
+      insert.BindNull(6);
     insert.Bind(7, now_ms);
     insert.Step();
     auto touch = db_.Prepare("UPDATE copilot_conversations SET updated_at = ? WHERE id = ?");

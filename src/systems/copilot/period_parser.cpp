@@ -175,6 +175,8 @@ QuestionPeriods ParsePeriods(std::string_view view, int64_t today) {
       const std::string right(m[0].second, whole.end());
       auto a = ParseOne(left, today);
       auto b = ParseOne(right, today);
+      // "October and September", "2025 with 2024": a bare month or year.
+      if (a && !b) b = ParseOne("in " + right, today);
       // "this year vs last": the right side names only "last"/"previous".
       static const std::regex kBare(R"(^\s*(?:the\s+)?(last|previous|prior)\b)");
       if (a && !b && std::regex_search(right, kBare)) {

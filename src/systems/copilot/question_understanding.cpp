@@ -77,7 +77,9 @@ Measure FindMeasure(const std::string& text, const Words& words) {
   if (Has(words,
           {"customers", "customer", "clients", "signups", "signed", "registrations", "accounts"}))
     return Measure::kCustomers;
-  if (HasPhrase(text, R"(\b(how many|number of|count of|count)\s+(\w+\s+)?(products|items|skus))"))
+  if (HasPhrase(text,
+                R"(\b(how many|number of|count of|count)\s+(\w+\s+)?(products|items|skus))") ||
+      HasPhrase(text, R"(^\s*(products|skus)\s+(per|by|in each)\b)"))
     return Measure::kProducts;
   return Measure::kNone;
 }
@@ -142,10 +144,15 @@ FoundDimension FindDimension(const std::string& text, const Words& words) {
       R"(\b(?:by|per|each|every|across|for each|split by|broken down by)\s+(\w+))");
   if (std::regex_search(text, m, kBy)) {
     for (const auto& entry : kDimensionWords)
+      if (m[1].str() == entry.word) return {entry.dimension, true, true};
+    for (const auto& entry : kDimensionWords)
       if (SimilarWord(m[1].str(), entry.word)) return {entry.dimension, true, true};
   }
   for (const auto& word : words) {
     if (word.empty()) continue;
+    // An exact word first ("products" is plural, not a typo of "product").
+    for (const auto& entry : kDimensionWords)
+      if (word == entry.word) return {entry.dimension, entry.plural, false};
     for (const auto& entry : kDimensionWords)
       if (SimilarWord(word, entry.word)) return {entry.dimension, entry.plural, false};
   }
@@ -167,8 +174,9 @@ int64_t NumberWord(const std::string& word) {
 
 // "top 5", "5 best", "bottom ten", "first 20", "last 20 orders".
 int64_t FindLimit(const Words& words) {
-  static const std::set<std::string> kBefore = {"top",  "bottom", "first",  "best",    "worst",
-                                                "last", "latest", "recent", "biggest", "largest"};
+  static const std::set<std::string> kBefore = {"top",    "which",   "bottom", "first",
+                                                "best",   "worst",   "last",   "latest",
+                                                "recent", "biggest", "largest"};
   static const std::set<std::string> kAfter = {"best", "worst", "top",     "biggest", "largest",
                                                "most", "least", "highest", "lowest"};
   for (size_t i = 0; i + 1 < words.size(); ++i) {
@@ -319,6 +327,14 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
     out.message = "Ask me about orders, revenue, products, customers or stock.";
     return out;
   }
+  // A question cut short ("sales by"): asking beats guessing the rest.
+  static const std::set<std::string> kDangling = {"by", "per",    "for", "in",   "of", "from",
+                                                  "vs", "versus", "and", "with", "to"};
+  if (kDangling.count(words.back())) {
+    out.message =
+        "Your question seems cut short after \"" + words.back() + "\". Could you finish it?";
+    return out;
+  }
   const auto prediction = classifier_.Predict(text);
   out.intent = prediction.label;
   out.confidence = prediction.probability;
@@ -360,6 +376,12 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
   }
 
   out.entities = vocabulary_.Match(words, original);
+  // "shipped to Canada" names a destination, not the status "shipped".
+  std::erase_if(out.entities, [&](const EntityMatch& match) {
+    const size_t next = match.first_word + match.word_count;
+    return match.kind == EntityKind::kOrderStatus && match.value == "shipped" &&
+           next < words.size() && (words[next] == "to" || words[next] == "from");
+  });
   const Words rest = WithoutEntities(words, out.entities);
   // A capitalised word that names nothing known: a place or product the
   // store does not have. Asking beats answering for everything instead.
@@ -421,11 +443,16 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
     if (intent == "comparison" || periods.compared_with) {
       plan.shape = PlanShape::kComparison;
       plan.compared_with = periods.compared_with;
-    } else if (intent == "listing") {
+    } else if (intent == "listing" && (measure == Measure::kNone || measure == Measure::kOrders)) {
       plan.shape = PlanShape::kListing;
       plan.measure = Measure::kOrders;
       plan.limit = limit > 0 ? limit : 20;
-    } else if (intent == "ranking") {
+    } else if ((intent == "ranking" || intent == "breakdown") &&
+               dimension.dimension == Dimension::kNone && limit == 0 && measure != Measure::kNone) {
+      // "sales in London": no dimension to rank or split by, one number.
+      plan.shape = PlanShape::kAggregate;
+    } else if (intent == "ranking" || (limit > 0 && dimension.dimension != Dimension::kNone &&
+                                       HasPhrase(text, R"(\b(top|bottom|best|worst|which)\b)"))) {
       plan.shape = PlanShape::kRanking;
       plan.dimension = dimension.dimension;
       plan.ascending = Ascending(text);
@@ -434,7 +461,9 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
       plan.shape = PlanShape::kBreakdown;
       plan.dimension = dimension.dimension;
       if (limit > 0) plan.shape = PlanShape::kRanking, plan.limit = limit;
-    } else if (intent == "inventory") {
+    } else if (intent == "inventory" &&
+               (measure == Measure::kStock || measure == Measure::kLowStock ||
+                measure == Measure::kOutOfStock)) {
       plan.shape = dimension.explicit_by ? PlanShape::kBreakdown : PlanShape::kAggregate;
       plan.dimension = dimension.explicit_by ? dimension.dimension : Dimension::kNone;
       if (plan.measure != Measure::kLowStock && plan.measure != Measure::kOutOfStock)
@@ -500,7 +529,7 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
     out.message = "Which two periods should I compare (e.g. \"this quarter vs last quarter\")?";
     return out;
   }
-  if (out.confidence < 0.25 && !out.follow_up) {
+  if (out.confidence < 0.25 && !out.follow_up && plan.shape != PlanShape::kAggregate) {
     out.message =
         "I'm not sure I understood. Could you rephrase, e.g. \"revenue by country last month\"?";
     return out;

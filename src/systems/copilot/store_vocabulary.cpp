@@ -166,7 +166,12 @@ std::vector<EntityMatch> StoreVocabulary::Match(const std::vector<std::string>& 
       const std::string window = Joined(words, first, count);
       const auto found = exact_.find(window);
       if (found != exact_.end()) {
-        const Name& name = names_[found->second.front()];
+        // A name shared by kinds ("Singapore", city and country): the
+        // broader kind (the lower EntityKind) wins.
+        const Name* shared = &names_[found->second.front()];
+        for (const size_t index : found->second)
+          if (names_[index].kind < shared->kind) shared = &names_[index];
+        const Name& name = *shared;
         // Two-letter codes ("US", "UK", "DE") only in capitals.
         if (window.size() <= 2 && name.kind == EntityKind::kCountry &&
             !(original[first].size() == 2 &&
