@@ -27,25 +27,6 @@ bool HasPhrase(const std::string& text, const char* pattern) {
   return std::regex_search(text, std::regex(pattern));
 }
 
-// Words as typed (same split as NormalisedWords, case kept).
-Words OriginalWords(std::string_view text) {
-  Words words;
-  std::string current;
-  for (const char raw : text) {
-    const auto c = static_cast<unsigned char>(raw);
-    if (std::isalnum(c) || c >= 0x80) {
-      current.push_back(raw);
-    } else if (c == '\'' || c == '&') {
-      continue;
-    } else if (!current.empty()) {
-      words.push_back(std::move(current));
-      current.clear();
-    }
-  }
-  if (!current.empty()) words.push_back(std::move(current));
-  return words;
-}
-
 // The text with the words of entity matches blanked, so "Home & Kitchen"
 // or a product named "... Pro Speakers" never reads as a keyword.
 Words WithoutEntities(Words words, const std::vector<EntityMatch>& matches) {
@@ -322,7 +303,7 @@ Understanding QuestionUnderstanding::Understand(std::string_view question,
   std::transform(text.begin(), text.end(), text.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const Words words = NormalisedWords(text);
-  const Words original = OriginalWords(question);
+  const Words original = SplitWords(question, false);
   if (words.empty()) {
     out.message = "Ask me about orders, revenue, products, customers or stock.";
     return out;

@@ -73,13 +73,13 @@ std::string_view EntityKindName(EntityKind kind) {
   return "entity";
 }
 
-std::vector<std::string> NormalisedWords(std::string_view text) {
+std::vector<std::string> SplitWords(std::string_view text, bool lower_case) {
   std::vector<std::string> words;
   std::string current;
   for (const char raw : text) {
     const auto c = static_cast<unsigned char>(raw);
     if (std::isalnum(c) || c >= 0x80) {
-      current.push_back(static_cast<char>(std::tolower(c)));
+      current.push_back(lower_case ? static_cast<char>(std::tolower(c)) : raw);
     } else if (c == '\'' || c == '&') {
       continue;  // "men's" → "mens", "home & kitchen" → "home kitchen"
     } else if (!current.empty()) {
@@ -90,6 +90,8 @@ std::vector<std::string> NormalisedWords(std::string_view text) {
   if (!current.empty()) words.push_back(std::move(current));
   return words;
 }
+
+std::vector<std::string> NormalisedWords(std::string_view text) { return SplitWords(text, true); }
 
 size_t EditDistance(std::string_view a, std::string_view b, size_t limit) {
   const size_t n = a.size(), m = b.size();

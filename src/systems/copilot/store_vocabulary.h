@@ -40,8 +40,10 @@ struct EntityMatch {
   bool exact = true;
 };
 
-// Lower-cased words of a text; '&' and apostrophes dropped.
-std::vector<std::string> NormalisedWords(std::string_view text);
+// The words of a text (letters and digits; '&' and apostrophes dropped),
+// lower-cased or as typed: both splits give the same number of words.
+std::vector<std::string> SplitWords(std::string_view text, bool lower_case);
+std::vector<std::string> NormalisedWords(std::string_view text);  // lower-cased
 // Damerau–Levenshtein (optimal string alignment) distance, stopping at `limit`+1.
 size_t EditDistance(std::string_view a, std::string_view b, size_t limit);
 // Whether `word` is `target` up to the typo tolerance above.

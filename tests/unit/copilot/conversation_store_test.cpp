@@ -1,11 +1,12 @@
 // Conversations belong to one user: another user can neither read, continue
 // nor delete them, and a listing only ever shows the caller's own.
 
+#include "systems/copilot/conversation_store.h"
+
 #include <gtest/gtest.h>
 
 #include "metadata/metadata_db.h"
 #include "support/temp_dir.h"
-#include "systems/copilot/conversation_store.h"
 
 namespace futureim::systems::copilot {
 namespace {
