@@ -18,18 +18,30 @@ build() { # dir build-type extra-cmake-args...
   cmake --build "$dir" -j "$jobs"
 }
 
+# ctest, then — when a test failed — each failed test's assertion lines
+# again at the very end, where a CI log's tail shows them.
+run_tests() { # build-dir ctest-args...
+  local dir="$1"
+  shift
+  if ctest --test-dir "$dir" --output-on-failure -j "$jobs" "$@"; then return 0; fi
+  echo "== what the failed tests said =="
+  grep -E -A12 '(: Failure$|Sanitizer|runtime error:|\[  FAILED  \])' \
+    "$dir/Testing/Temporary/LastTest.log" | grep -v '^\[       OK \]' | tail -120 || true
+  return 1
+}
+
 cmd_test() {
   scripts/setup.sh
   scripts/lint.sh
   echo "== build (release) =="
   build build RelWithDebInfo
   echo "== tests =="
-  ctest --test-dir build --output-on-failure -j "$jobs" --timeout 900
+  run_tests build --timeout 900
   echo "== build (AddressSanitizer + UndefinedBehaviorSanitizer) =="
   build build-asan Debug -DFUTUREIM_SANITIZE=ON
   echo "== tests under sanitizers =="
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j "$jobs" --timeout 1800 -L 'unit|integration'
+    run_tests build-asan --timeout 1800 -L 'unit|integration'
 }
 
 cmd_demo() {

@@ -29,3 +29,13 @@ set_target_properties(duckdb PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${FUTUREIM_DUCKDB_DIR}/include")
 set(CMAKE_BUILD_RPATH "${FUTUREIM_DUCKDB_DIR}/lib")
 set(CMAKE_INSTALL_RPATH "${FUTUREIM_DUCKDB_DIR}/lib")
+
+# Eigen 3.4 (header-only) and XGBoost 1.7's C API. XGBoost's CMake config
+# needs the `xgboost` CLI package too, so find the library and header directly.
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)
+find_library(XGBOOST_LIBRARY NAMES xgboost REQUIRED)
+find_path(XGBOOST_INCLUDE_DIR NAMES xgboost/c_api.h REQUIRED)
+add_library(xgboost SHARED IMPORTED GLOBAL)
+set_target_properties(xgboost PROPERTIES
+  IMPORTED_LOCATION "${XGBOOST_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${XGBOOST_INCLUDE_DIR}")

@@ -19,7 +19,6 @@ namespace futureim::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;  // a core::Error: the message says what to fix
 inline constexpr int kExitUsage = 2;  // bad command line
-inline constexpr int kExitUnavailable = 3;
 
 // What every subcommand shares: the global options and, loaded on first use,
 // the workdir, config and secrets. A subcommand registers itself with
@@ -67,9 +66,8 @@ void AddCatalogCommands(CLI::App& app, CommandContext& context);
 void AddLakeCommand(CLI::App& app, CommandContext& context);
 void AddPipelineCommand(CLI::App& app, CommandContext& context);
 void AddServeCommand(CLI::App& app, CommandContext& context);
+// systems list, systems run <name|all>.
+void AddSystemsCommand(CLI::App& app, CommandContext& context);
 void AddAuditCommand(CLI::App& app, CommandContext& context);
-// Commands whose capability has not landed yet: they exist so `--help` shows
-// the whole product, and say so plainly instead of printing fake output.
-void AddUnavailableCommands(CLI::App& app, CommandContext& context);
 
 }  // namespace futureim::cli

@@ -41,7 +41,7 @@ int Run(int argc, char** argv) {
   cli::AddPipelineCommand(app, context);
   cli::AddServeCommand(app, context);
   cli::AddAuditCommand(app, context);
-  cli::AddUnavailableCommands(app, context);
+  cli::AddSystemsCommand(app, context);
 
   try {
     app.parse(argc, argv);

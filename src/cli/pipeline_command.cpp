@@ -1,12 +1,15 @@
-// futureim pipeline run: the batch pipeline. Today it has one step,
-// curation (raw → curated, src/pipeline/); the analytics systems' step
-// (curated → prod) joins the list when it lands.
+// futureim pipeline run: the batch pipeline, curation (raw → curated,
+// src/pipeline/) and then every analytics system (curated → prod,
+// src/systems/). `futureim systems run` runs one system on its own.
 
 #include <cstdio>
 #include <iostream>
 
 #include "cli/command_context.h"
+#include "cli/pipeline_options_from_config.h"
+#include "cli/systems_report.h"
 #include "pipeline/curation_step.h"
+#include "systems/system_registry.h"
 
 namespace futureim::cli {
 namespace {
@@ -14,22 +17,6 @@ namespace {
 struct PipelineFlags {
   bool json = false;
 };
-
-pipeline::CurationOptions CurationOptionsFromConfig(CommandContext& context) {
-  const auto& config = context.config();
-  const auto secrets = context.secrets();
-  pipeline::CurationOptions options;
-  options.lake_root = context.lake_root();
-  if (!std::filesystem::is_directory(options.lake_root)) {
-    throw core::Error("no lake at " + options.lake_root.string() + ": run `futureim init`");
-  }
-  options.encrypt = config.GetBool("lake.encrypt");
-  options.encryption_key = secrets.Get("lake.encryption_key").value_or("");
-  options.pii_key = secrets.Require("lake.pii_key");
-  options.keep_runs = static_cast<size_t>(config.GetInt("pipeline.keep_runs"));
-  options.memory_limit = config.GetString("pipeline.memory_limit");
-  return options;
-}
 
 void PrintCuration(const pipeline::CurationReport& report) {
   if (report.up_to_date) {
@@ -60,25 +47,31 @@ void PrintCuration(const pipeline::CurationReport& report) {
 int RunPipeline(CommandContext& context, const PipelineFlags& flags) {
   pipeline::CurationStep curation(CurationOptionsFromConfig(context));
   const auto report = curation.Run();
+  if (!flags.json) PrintCuration(report);
+  // The systems run even when curation found nothing new: a system added or
+  // fixed since the last run still gets its first run on the current data.
+  const SystemsOutcome systems =
+      RunSystems(systems::AllSystems(), SystemRunOptionsFromConfig(context), context.config(),
+                 flags.json ? nullptr : &std::cout);
   if (flags.json) {
-    std::cout << nlohmann::json{{"curation", report.ToJson()}}.dump(2) << "\n";
-  } else {
-    PrintCuration(report);
+    std::cout << nlohmann::json{{"curation", report.ToJson()}, {"systems", systems.json}}.dump(2)
+              << "\n";
   }
-  return kExitOk;
+  return systems.failed ? kExitError : kExitOk;
 }
 
 }  // namespace
 
 void AddPipelineCommand(CLI::App& app, CommandContext& context) {
   auto* command = app.add_subcommand(
-      "pipeline", "The batch pipeline: curate raw data (the analytics systems' step comes later)");
+      "pipeline", "The batch pipeline: curate raw data, then run the analytics systems");
   command->require_subcommand(1);
   auto flags = std::make_shared<PipelineFlags>();
   auto* run = command->add_subcommand(
       "run",
       "Run the pipeline once: curation merges the raw changes not yet curated into a new run of "
-      "every curated table (protected, validated, quality-scored) and publishes it atomically");
+      "every curated table (protected, validated, quality-scored) and publishes it atomically; "
+      "then each analytics system writes a new run of its prod tables");
   run->add_flag("--json", flags->json, "Print the run's report as JSON");
   run->callback([&context, flags] {
     context.run = [&context, flags] { return RunPipeline(context, *flags); };

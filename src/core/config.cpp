@@ -135,6 +135,14 @@ const std::array kSettings = {
     SettingSpec{
         "pipeline.memory_limit", kString, "2GB",
         "Memory limit of the curation engine (DuckDB syntax; beyond it, it spills to disk)"},
+    SettingSpec{"systems.seed",
+                kInt,
+                "1",
+                "Seed of the analytics systems' models (the same data and seed give the same run)",
+                false,
+                {},
+                0,
+                4294967295},
 
     SettingSpec{"metadata.path", kString, "meta/futureim.db",
                 "Metadata database (users, audit log, conversations)"},

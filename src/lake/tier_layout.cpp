@@ -1,8 +1,13 @@
 #include "lake/tier_layout.h"
 
 #include <algorithm>
+#include <ctime>
 #include <fstream>
 #include <sstream>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "core/error.h"
 #include "lake/local_object_store.h"
@@ -150,7 +155,8 @@ std::vector<std::string> RunTierLayout::PruneRuns(std::string_view table, size_t
     bool keep_run = false;
     if (current && *it == *current) {
       keep_run = true;
-    } else if (current && *it < *current && older_kept + 1 < keep) {
+    } else if (current && *it < *current && older_kept + 1 < keep &&
+               fs::exists(RunMetadataPath(table, *it))) {
       keep_run = true;
       ++older_kept;
     }
@@ -160,5 +166,33 @@ std::vector<std::string> RunTierLayout::PruneRuns(std::string_view table, size_t
   }
   return deleted;
 }
+
+std::string RunTierLayout::RunIdAt(std::chrono::system_clock::time_point time) {
+  const auto micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%dT%H%M%S", &utc);
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%06lldZ", static_cast<long long>(micros % 1'000'000));
+  return std::string(text) + fraction;
+}
+
+RunTierWriterLock::RunTierWriterLock(const std::filesystem::path& tier_root,
+                                     std::string_view holder) {
+  std::filesystem::create_directories(tier_root);
+  const std::filesystem::path file = tier_root / ".writer.lock";
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw core::Error("cannot open the writer lock " + file.string());
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd_);
+    throw core::Error("another " + std::string(holder) + " is writing " + tier_root.string() +
+                      " (lock " + file.string() + ")");
+  }
+}
+
+RunTierWriterLock::~RunTierWriterLock() { ::close(fd_); }
 
 }  // namespace futureim::lake

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -66,10 +67,16 @@ class RunTierLayout {
   // files must be complete (and fsync'ed) before.
   void Publish(std::string_view table, std::string_view run_id) const;
   // Deletes the run folders of `table` except the current run and the
-  // `keep - 1` newest runs before it (run ids sort in time order); runs newer
-  // than the current one are leftovers of a killed writer and go too. Only
+  // `keep - 1` newest complete runs before it (run ids sort in time order;
+  // complete: its writer got as far as the run's metadata file). Runs newer
+  // than the current one, and older runs without metadata, are leftovers of a
+  // killed or failed writer and go too. Only
   // call with the tier's writer lock held. Returns the runs deleted.
   std::vector<std::string> PruneRuns(std::string_view table, size_t keep) const;
+  // The id of a run started at `time`: "20261124T223000.123456Z" (UTC,
+  // microseconds), so ids sort in time order.
+  static std::string RunIdAt(std::chrono::system_clock::time_point time);
+
   static constexpr std::string_view kCurrentPointerName = "_current";
   static constexpr std::string_view kRunMetadataName = "_run.json";
 
@@ -77,6 +84,21 @@ class RunTierLayout {
   explicit RunTierLayout(std::filesystem::path root) : root_(std::move(root)) {}
 
   std::filesystem::path root_;
+};
+
+// One writer at a time per tier folder: an exclusive flock on
+// <tier root>/.writer.lock, held for the object's lifetime (released by the
+// kernel if the process dies, so a killed writer never blocks the next).
+// Throws core::Error naming `holder` when another writer has it.
+class RunTierWriterLock {
+ public:
+  RunTierWriterLock(const std::filesystem::path& tier_root, std::string_view holder);
+  ~RunTierWriterLock();
+  RunTierWriterLock(const RunTierWriterLock&) = delete;
+  RunTierWriterLock& operator=(const RunTierWriterLock&) = delete;
+
+ private:
+  int fd_ = -1;
 };
 
 }  // namespace futureim::lake

@@ -32,39 +32,18 @@ namespace {
 constexpr const char* kDataFile = "part-0.parquet";
 constexpr const char* kQuarantineDir = "_quarantine";
 
-// Holds an exclusive flock on curated/.pipeline.lock for its lifetime.
-class CurationLock {
- public:
-  explicit CurationLock(const fs::path& curated_root) {
-    fs::create_directories(curated_root);
-    const fs::path file = curated_root / ".pipeline.lock";
-    fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) throw core::Error("cannot open the curation lock " + file.string());
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      ::close(fd_);
-      throw core::Error("another `futureim pipeline run` is curating this lake (lock " +
-                        file.string() + ")");
-    }
-  }
-  ~CurationLock() { ::close(fd_); }
-  CurationLock(const CurationLock&) = delete;
-  CurationLock& operator=(const CurationLock&) = delete;
-
- private:
-  int fd_ = -1;
-};
-
-std::string FormatTime(std::chrono::system_clock::time_point time, bool for_id) {
+// "2026-11-24 22:30:00.123456+00": a TIMESTAMPTZ literal.
+std::string FormatTime(std::chrono::system_clock::time_point time) {
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
   const std::time_t seconds = static_cast<std::time_t>(micros / 1'000'000);
   std::tm utc{};
   ::gmtime_r(&seconds, &utc);
   char text[64];
-  std::strftime(text, sizeof text, for_id ? "%Y%m%dT%H%M%S" : "%Y-%m-%d %H:%M:%S", &utc);
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
   char fraction[16];
   std::snprintf(fraction, sizeof fraction, ".%06lld", static_cast<long long>(micros % 1'000'000));
-  return std::string(text) + fraction + (for_id ? "Z" : "+00");
+  return std::string(text) + fraction + "+00";
 }
 
 // One raw table to curate.
@@ -148,7 +127,7 @@ CurationReport CurationStep::Run() {
   const auto now = options_.now.value_or(std::chrono::system_clock::now());
   const lake::RawTierLayout raw(options_.lake_root);
   const auto curated = lake::RunTierLayout::Curated(options_.lake_root);
-  CurationLock lock(curated.Root());
+  lake::RunTierWriterLock lock(curated.Root(), "`futureim pipeline run`");
 
   const auto state = replicate::ReadReplicationState(raw.ManifestPath());
   if (!state) {
@@ -156,7 +135,7 @@ CurationReport CurationStep::Run() {
                       ": run `futureim replicate` first");
   }
   CurationReport report;
-  report.run_id = FormatTime(now, true);
+  report.run_id = lake::RunTierLayout::RunIdAt(now);
   report.raw_commit = state->commit;
 
   auto tables = SelectTables(*state, curated);
@@ -207,7 +186,7 @@ CurationReport CurationStep::Run() {
   }
   RegisterPiiFunctions(connection, options_.pii_key);
   const lake::ParquetFiles files(connection, options_.encrypt, key_available);
-  const std::string now_sql = "TIMESTAMPTZ " + engine::QuoteLiteral(FormatTime(now, false));
+  const std::string now_sql = "TIMESTAMPTZ " + engine::QuoteLiteral(FormatTime(now));
   CuratedTableMerger merger(connection, files, now_sql);
 
   // 1. Merge every table.
@@ -282,7 +261,7 @@ CurationReport CurationStep::Run() {
     record.last_seq = std::max(table.merged.last_seq,
                                source.previous_record ? source.previous_record->last_seq : 0);
     record.encrypted = options_.encrypt;
-    record.created_at = FormatTime(now, false);
+    record.created_at = FormatTime(now);
     record.quality = MeasureQuality(connection, table.merged.state, table.merged.data_columns,
                                     source.progress.primary_key, kRowRuleColumn, kRefRuleColumn);
 

@@ -147,6 +147,12 @@ std::shared_ptr<const QueryRunner::QueryDatabase> QueryRunner::Current() const {
 
 LakeViewCatalog QueryRunner::Catalog() const { return Current()->catalog; }
 
+LakeSession QueryRunner::OpenSession() const {
+  auto database = Current();
+  engine::Connection connection(database->database);
+  return LakeSession(std::move(database), std::move(connection));
+}
+
 QueryResult QueryRunner::Run(std::string_view sql, const QueryLimits& limits) const {
   const auto start = std::chrono::steady_clock::now();
   const auto database = Current();

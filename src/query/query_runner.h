@@ -59,6 +59,25 @@ struct QueryResult {
   std::chrono::microseconds elapsed{0};
 };
 
+// A connection to a query database for SQL the product writes itself (the
+// analytics systems' on-demand answers behind their routes). It is not
+// guarded (user SQL goes through QueryRunner::Run), but it is still bound by
+// the database's lock-down: it reads only the lake views' files and writes
+// no file; TEMP tables live in memory. One thread at a time; it keeps its
+// database alive across QueryRunner::Refresh.
+class LakeSession {
+ public:
+  engine::Connection& connection() { return connection_; }
+
+ private:
+  friend class QueryRunner;
+  LakeSession(std::shared_ptr<const void> database, engine::Connection connection)
+      : database_(std::move(database)), connection_(std::move(connection)) {}
+
+  std::shared_ptr<const void> database_;  // declared first: outlives the connection
+  engine::Connection connection_;
+};
+
 // Read-only SQL over the lake: the library call behind `futureim query` and
 // POST /query. It owns one in-memory DuckDB with the lake views
 // (lake_views.h), locked down to their files (connection_lockdown.h); each
@@ -72,6 +91,9 @@ class QueryRunner {
   // Throws QueryError: kRejected, kInvalid, kTimedOut ("query timed out after
   // N s") or kFailed.
   QueryResult Run(std::string_view sql, const QueryLimits& limits) const;
+
+  // A trusted connection on the current views (see LakeSession).
+  LakeSession OpenSession() const;
 
   // Rebuilds the views over the lake as it is now (new commits, new runs).
   // Queries already running finish on the database they started with.

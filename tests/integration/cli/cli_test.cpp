@@ -181,16 +181,16 @@ TEST_F(CliTest, GenerateSchemaOnlyCreatesTheStoreTables) {
   EXPECT_NE(denied.err.find("ccess denied"), std::string::npos) << denied.err;
 }
 
-TEST_F(CliTest, PendingCommandsSaySoAndHelpListsEverything) {
-  auto pending = Futureim({"systems"});
-  EXPECT_EQ(pending.exit_code, 3);
-  EXPECT_NE(pending.err.find("not yet available"), std::string::npos);
-  EXPECT_TRUE(pending.out.empty());
+TEST_F(CliTest, HelpListsEverythingAndAnUnknownSystemIsNamed) {
+  auto unknown = Futureim({"systems", "run", "no_such_system"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("unknown system 'no_such_system'"), std::string::npos) << unknown.err;
+  EXPECT_EQ(Futureim({"systems"}).exit_code, 2);  // a subcommand is required
 
   auto help = Futureim({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   for (const char* command : {"init", "status", "generate", "replicate", "serve", "query", "crawl",
-                              "catalog", "lake", "pipeline", "audit"}) {
+                              "catalog", "lake", "pipeline", "audit", "systems"}) {
     EXPECT_NE(help.out.find(command), std::string::npos) << command;
   }
   auto usage = Futureim({"no-such-command"});
