@@ -79,14 +79,18 @@ echo "== status =="
 echo "== audit log: verify the hash chain =="
 "$futureim" audit verify
 
-echo "== serve: the API in the background =="
+echo "== serve: replication, the scheduled pipeline and the API in one process =="
 # A server left by an earlier demo run is stopped first (by its recorded pid).
 if [[ -s "$demo/serve.pid" ]] && kill -0 "$(cat "$demo/serve.pid")" 2>/dev/null; then
   kill -TERM "$(cat "$demo/serve.pid")"
   while kill -0 "$(cat "$demo/serve.pid")" 2>/dev/null; do sleep 0.1; done
 fi
 listen="127.0.0.1:${FUTUREIM_DEMO_PORT:-8080}"
-nohup "$futureim" serve --listen "$listen" >"$demo/serve.log" 2>&1 &
+# Every part runs (no part flag); a short pipeline interval so the demo shows
+# new orders reaching the curated tier while it watches.
+interval="${FUTUREIM_DEMO_PIPELINE_INTERVAL:-10}"
+FUTUREIM_PIPELINE_INTERVAL_SECONDS="$interval" nohup "$futureim" serve --listen "$listen" \
+  >"$demo/serve.log" 2>&1 &
 echo $! >"$demo/serve.pid"
 url=""
 for _ in $(seq 1 100); do
@@ -96,7 +100,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [[ -n "$url" ]] || { echo "futureim serve did not start"; cat "$demo/serve.log"; exit 1; }
-echo "API at $url"
+head -n1 "$demo/serve.log"
 login="$(curl -sS -X POST "$url/auth/login" -H 'Content-Type: application/json' \
   --data "{\"email\":\"$admin_email\",\"password\":\"$(cat "$demo/admin-password")\"}")"
 token="$(printf '%s' "$login" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')"
@@ -108,11 +112,37 @@ curl -sS -X POST "$url/query" -H "Authorization: Bearer $token" -H 'Content-Type
   --data '{"sql":"SELECT order_status, count(*) AS orders FROM raw_current.orders GROUP BY 1 ORDER BY 2 DESC","max_rows":10}'
 echo
 
+# The newest order the curated tier has, read through the running API.
+newest_curated_order() {
+  curl -sS -X POST "$url/query" -H "Authorization: Bearer $token" \
+    -H 'Content-Type: application/json' \
+    --data '{"sql":"SELECT count(*) AS orders, max(order_date) AS newest FROM curated.orders"}' |
+    tr -d '\n' | sed -n 's/.*"rows":\[ *\(.*\)\].*/\1/p'
+}
+before="$(newest_curated_order)"
+echo "-- curated.orders now: $before"
+echo "-- the store keeps trading for 10 s; the running serve replicates and curates it"
+FUTUREIM_TARGET_PASSWORD="$MARIADB_STORE_PASSWORD" "$futureim" generate --live 20 \
+  --live-seconds 10 --target "$target" --truth "$demo/truth"
+after="$before"
+for _ in $(seq 1 $((interval * 6))); do
+  after="$(newest_curated_order)"
+  [[ "$after" != "$before" ]] && break
+  sleep 1
+done
+echo "-- curated.orders after the scheduled pipeline ran: $after"
+[[ "$after" != "$before" ]] || { echo "the live orders did not reach curated.orders"; exit 1; }
+echo "-- GET /data/health (the home page's data health, recomputed after each run; first tables)"
+curl -sS "$url/data/health" -H "Authorization: Bearer $token" | head -c 700
+echo
+echo "-- pipeline runs in serve's log so far: $(grep -c pipeline_run "$demo/serve.log" || true)"
+
 cat <<EOT
 
-The API is running: $url  (routes: $url/openapi.json; pid $(cat "$demo/serve.pid"), log $demo/serve.log)
+futureim serve is running: replication (CDC), the pipeline every $interval s, and the API
+API:                $url  (routes: $url/openapi.json; pid $(cat "$demo/serve.pid"), log $demo/serve.log)
 First login:        $admin_email  /  $(cat "$demo/admin-password")
-Stop the API with:  kill $(cat "$demo/serve.pid")
+Stop it with:       kill $(cat "$demo/serve.pid")   (SIGTERM: drains the API, finishes the running pipeline run, commits replication)
 The demo's source database is running (pid $MARIADB_PID, port $MARIADB_PORT).
 Stop it with:       scripts/mariadb-private.sh stop $demo/mariadb
 EOT

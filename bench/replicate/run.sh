@@ -65,16 +65,35 @@ store -e "SET SESSION max_statement_time = 0;
     '2024-01-01' + INTERVAL n SECOND, elt(1 + n % 3, 'new', 'paid', 'gone'), repeat('x', n % 60)
     FROM numbers WHERE n < $rows;"
 
+# CPU seconds (user + sys) the server has used so far, from /proc (clock ticks).
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f\n", ($14 + $15) / hz}' "/proc/$MARIADB_PID/stat"; }
+# Runs a command, prints "WALL CLIENT_CPU SERVER_CPU" (seconds): its wall time,
+# its own user+sys CPU (children included) and the server's CPU meanwhile.
+# CPU seconds depend much less on other load on the machine than wall time.
+timed() {
+  local s0 s1 t0 t1 cpu
+  s0="$(server_cpu)"; t0="$(now)"
+  cpu="$(python3 -c "import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f'{r.ru_utime + r.ru_stime:.2f}')" "$@")"
+  t1="$(now)"; s1="$(server_cpu)"
+  echo "$(elapsed "$t0" "$t1") $cpu $(python3 -c "print(f'{$s1 - $s0:.2f}')")"
+}
+
 # 1. Full load versus a plain streaming SELECT, same table, same user.
 export FUTUREIM_REPLICATION_INCLUDE="ecommerce.bench_load"
 repl --quick -e "SELECT * FROM ecommerce.bench_load" > /dev/null  # warm the buffer pool
-t0="$(now)"; repl --quick -e "SELECT * FROM ecommerce.bench_load" > /dev/null; t1="$(now)"
-select_s="$(elapsed "$t0" "$t1")"
-t0="$(now)"; "$binary" replicate --stop-after-load; t1="$(now)"
-load_s="$(elapsed "$t0" "$t1")"
+read -r select_s select_cpu select_server_cpu < <(timed mariadb -h 127.0.0.1 \
+  -P "$MARIADB_PORT" -u "$MARIADB_REPL_USER" -p"$MARIADB_REPL_PASSWORD" --quick \
+  -e "SELECT * FROM ecommerce.bench_load")
+read -r load_s load_cpu load_server_cpu < <(timed "$binary" replicate --stop-after-load)
 lake_mb="$(du -sm "$work/lake/raw" | cut -f1)"
 echo "full load: $rows rows, futureim ${load_s} s, mariadb --quick SELECT ${select_s} s," \
   "ratio $(python3 -c "print(f'{$load_s / $select_s:.2f}')"), lake ${lake_mb} MB"
+echo "full load CPU seconds (user+sys): futureim ${load_cpu} + server ${load_server_cpu}," \
+  "mariadb --quick ${select_cpu} + server ${select_server_cpu}; ratio of totals" \
+  "$(python3 -c "print(f'{($load_cpu + $load_server_cpu) / ($select_cpu + $select_server_cpu):.2f}')")"
 
 # 2. CDC apply rate from a backlog of multi-row transactions.
 batches=$((changes / 4000))

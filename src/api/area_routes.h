@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <string>
 
+#include "api/precomputed_json.h"
 #include "api/route_table.h"
 #include "auth/auth_service.h"
 #include "query/query_runner.h"
@@ -36,6 +37,11 @@ void AddQueryRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthSer
 // only), and the inventory, orders, customers and sales-report views.
 void AddCopilotRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
                       const std::filesystem::path& metadata_file);
+
+// GET /data/health (viewer+): the curated data's health for the dashboard's
+// home page, served from `data_health` (pipeline::CuratedTierHealth, which
+// the serve process recomputes after each pipeline run).
+void AddDataRoutes(RouteTable& table, const PrecomputedJson& data_health);
 
 // JSON views shared by the areas.
 nlohmann::json UserJson(const auth::UserSummary& user);

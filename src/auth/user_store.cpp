@@ -32,7 +32,15 @@ std::optional<User> UserStore::FindOne(const char* where, const std::string& val
 }
 
 std::optional<User> UserStore::FindById(const std::string& id) {
-  return FindOne("WHERE id = ?", id);
+  const auto now = std::chrono::steady_clock::now();
+  if (const auto it = by_id_.find(id); it != by_id_.end()) {
+    if (now - it->second.read_at < kCacheSeconds) return it->second.user;
+  }
+  // Bounded: entries of users no longer asking for are dropped wholesale.
+  if (by_id_.size() >= 10'000) by_id_.clear();
+  auto user = FindOne("WHERE id = ?", id);
+  by_id_[id] = CachedUser{user, now};
+  return user;
 }
 
 std::optional<User> UserStore::FindByEmail(const std::string& email) {
@@ -47,6 +55,7 @@ std::vector<User> UserStore::List() {
 }
 
 void UserStore::Insert(const User& user) {
+  by_id_.clear();
   auto statement = db_.Prepare(
       "INSERT INTO users(id, email, name, password_hash, roles, email_verified, disabled, "
       "tokens_valid_after, created_at, updated_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -64,6 +73,7 @@ void UserStore::Insert(const User& user) {
 }
 
 void UserStore::SetPassword(const std::string& id, const std::string& password_hash, int64_t now) {
+  by_id_.clear();
   auto statement = db_.Prepare(
       "UPDATE users SET password_hash = ?, tokens_valid_after = ?, updated_at = ? WHERE id = ?");
   statement.Bind(1, password_hash).Bind(2, now).Bind(3, now).Bind(4, id);
@@ -71,6 +81,7 @@ void UserStore::SetPassword(const std::string& id, const std::string& password_h
 }
 
 void UserStore::SetRoles(const std::string& id, const std::vector<Role>& roles, int64_t now) {
+  by_id_.clear();
   auto statement = db_.Prepare(
       "UPDATE users SET roles = ?, tokens_valid_after = ?, updated_at = ? WHERE id = ?");
   statement.Bind(1, JoinRoles(roles)).Bind(2, now).Bind(3, now).Bind(4, id);
@@ -78,6 +89,7 @@ void UserStore::SetRoles(const std::string& id, const std::vector<Role>& roles, 
 }
 
 void UserStore::SetDisabled(const std::string& id, bool disabled, int64_t now) {
+  by_id_.clear();
   auto statement = db_.Prepare(
       "UPDATE users SET disabled = ?, tokens_valid_after = ?, updated_at = ? WHERE id = ?");
   statement.Bind(1, int64_t{disabled}).Bind(2, now).Bind(3, now).Bind(4, id);
@@ -85,18 +97,21 @@ void UserStore::SetDisabled(const std::string& id, bool disabled, int64_t now) {
 }
 
 void UserStore::MarkEmailVerified(const std::string& id, int64_t now) {
+  by_id_.clear();
   auto statement = db_.Prepare("UPDATE users SET email_verified = 1, updated_at = ? WHERE id = ?");
   statement.Bind(1, now).Bind(2, id);
   statement.Step();
 }
 
 void UserStore::RevokeAccessTokens(const std::string& id, int64_t now) {
+  by_id_.clear();
   auto statement = db_.Prepare("UPDATE users SET tokens_valid_after = ? WHERE id = ?");
   statement.Bind(1, now).Bind(2, id);
   statement.Step();
 }
 
 void UserStore::Delete(const std::string& id) {
+  by_id_.clear();
   auto statement = db_.Prepare("DELETE FROM users WHERE id = ?");
   statement.Bind(1, id);
   statement.Step();

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "auth/role.h"
@@ -24,8 +26,18 @@ struct User {
 };
 
 // The users table. Not thread-safe on a shared connection: callers serialise.
+//
+// FindById is on every authenticated request's path (the access token's
+// user must still exist, be enabled and not have revoked the token), so it
+// answers from a small cache: an entry is used for at most kCacheSeconds,
+// and every write through this store empties the cache, so changes made in
+// this process (disable, role change, sign-out everywhere) apply to the
+// next request; a change made by another process (the CLI on the same
+// database) applies within kCacheSeconds.
 class UserStore {
  public:
+  static constexpr std::chrono::seconds kCacheSeconds{1};
+
   explicit UserStore(metadata::SqliteDatabase& db) : db_(db) {}
 
   std::optional<User> FindById(const std::string& id);
@@ -44,7 +56,12 @@ class UserStore {
 
  private:
   std::optional<User> FindOne(const char* where, const std::string& value);
+  struct CachedUser {
+    std::optional<User> user;  // nullopt: no such user (also cached)
+    std::chrono::steady_clock::time_point read_at;
+  };
   metadata::SqliteDatabase& db_;
+  std::unordered_map<std::string, CachedUser> by_id_;
 };
 
 }  // namespace futureim::auth

@@ -26,16 +26,6 @@ const core::KeyStore* CommandContext::key_store() {
 
 core::Secrets CommandContext::secrets() { return core::Secrets(env_, key_store()); }
 
-std::filesystem::path CommandContext::lake_root() {
-  if (config().GetString("lake.backend") != "local") {
-    throw core::Error(
-        "lake.backend = " + config().GetString("lake.backend") +
-        ": replication, curation, the catalog and queries keep the lake's tiers on local disk "
-        "(lake.path) in this build; the S3 backend is available to the storage library and to "
-        "`futureim catalog ddl` locations only. Set lake.backend = local (and copy the lake to "
-        "S3 with any sync tool if external engines read it there)");
-  }
-  return config().GetPath("lake.path");
-}
+std::filesystem::path CommandContext::lake_root() { return config().GetPath("lake.path"); }
 
 }  // namespace futureim::cli

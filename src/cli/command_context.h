@@ -38,9 +38,9 @@ class CommandContext {
   // The key store if it exists (nullptr before `futureim init`).
   const core::KeyStore* key_store();
   core::Secrets secrets();
-  // The lake's root folder. The tiers are read and written on local disk;
-  // with `lake.backend = s3` this throws a core::Error that says so, rather
-  // than silently writing somewhere the user did not configure.
+  // The lake's root folder (lake.path). The tiers are read and written on
+  // local disk; with `lake.backend = s3` this folder is the working copy that
+  // `futureim lake push` (and every pipeline run) copies to the store.
   std::filesystem::path lake_root();
 
  private:

@@ -1,11 +1,15 @@
 // futureim lake rotate-key: re-encrypt the lake under a new key
-// (lake/lake_key_rotation.h says how a crash is survived).
+// (lake/lake_key_rotation.h says how a crash is survived); futureim lake
+// push: copy the lake to its S3 store (lake/lake_mirror.h).
 
 #include <iostream>
 
 #include "cli/command_context.h"
+#include "cli/configured_pipeline.h"
 #include "core/error.h"
 #include "lake/lake_key_rotation.h"
+#include "lake/lake_mirror.h"
+#include "lake/object_store_from_config.h"
 #include "lake/parquet_encryption.h"
 
 namespace futureim::cli {
@@ -37,6 +41,24 @@ void AddLakeCommand(CLI::App& app, CommandContext& context) {
           std::cout << "rotated lake.encryption_key: " << report.encrypted_files
                     << " encrypted file(s), " << report.rotated << " re-encrypted, "
                     << report.already_rotated << " already under the new key\n";
+          return kExitOk;
+        };
+      });
+  command
+      ->add_subcommand("push",
+                       "Copy the lake to its S3 store (lake.backend = s3): new files first, then "
+                       "the pointers, then pruned runs deleted, so readers of the store never "
+                       "see a half-written state")
+      ->callback([&context] {
+        context.run = [&context] {
+          if (context.config().GetString("lake.backend") != "s3") {
+            throw core::Error(
+                "lake.backend = local: there is no store to push to (set lake.backend = s3 and "
+                "the lake.s3_* settings)");
+          }
+          const auto store = lake::OpenObjectStore(context.config(), context.secrets());
+          const auto report = lake::PushLakeToStore(context.lake_root(), *store);
+          PrintLakePush(report, store->Describe(), std::cout);
           return kExitOk;
         };
       });

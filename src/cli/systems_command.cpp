@@ -60,8 +60,9 @@ void AddSystemsCommand(CLI::App& app, CommandContext& context) {
   list->add_flag("--json", flags->json, "Print the list as JSON");
   list->callback([&context, flags] { context.run = [flags] { return ListSystems(*flags); }; });
   auto* run = command->add_subcommand(
-      "run", "Run one system (by name or API slug), or all, on the current curated data: a new "
-             "run of its prod tables, published atomically");
+      "run",
+      "Run one system (by name or API slug), or all, on the current curated data: a new "
+      "run of its prod tables, published atomically");
   run->add_option("system", flags->name, "System name or slug, or `all`")->required();
   run->add_flag("--json", flags->json, "Print the runs' reports as JSON");
   run->callback([&context, flags] {

@@ -65,7 +65,8 @@ std::optional<double> MeanAbsoluteScaledError(std::span<const double> actual,
   if (season == 0) throw std::invalid_argument("MASE: the season must be at least 1");
   if (history.size() <= season) return std::nullopt;
   double naive = 0;
-  for (size_t t = season; t < history.size(); ++t) naive += std::abs(history[t] - history[t - season]);
+  for (size_t t = season; t < history.size(); ++t)
+    naive += std::abs(history[t] - history[t - season]);
   naive /= static_cast<double>(history.size() - season);
   if (naive == 0) return std::nullopt;
   return MeanAbsoluteError(actual, predicted) / naive;
@@ -97,7 +98,8 @@ std::optional<double> RocAuc(const std::vector<bool>& label, std::span<const dou
   return (positive_rank_sum - p * (p + 1) / 2.0) / (p * static_cast<double>(negatives));
 }
 
-std::optional<double> AveragePrecision(const std::vector<bool>& label, std::span<const double> score) {
+std::optional<double> AveragePrecision(const std::vector<bool>& label,
+                                       std::span<const double> score) {
   CheckParallel(label, score, "average precision");
   const size_t positives = static_cast<size_t>(std::count(label.begin(), label.end(), true));
   if (positives == 0) return std::nullopt;

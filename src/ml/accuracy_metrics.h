@@ -36,7 +36,8 @@ std::optional<double> RocAuc(const std::vector<bool>& label, std::span<const dou
 // function, sklearn's average_precision_score): the mean, over positives, of
 // the precision at each positive's rank; tied scores are ranked together.
 // nullopt without positives.
-std::optional<double> AveragePrecision(const std::vector<bool>& label, std::span<const double> score);
+std::optional<double> AveragePrecision(const std::vector<bool>& label,
+                                       std::span<const double> score);
 // Mean negative log-likelihood of probabilities (clipped to [1e-15, 1 − 1e-15]).
 double LogLoss(const std::vector<bool>& label, std::span<const double> probability);
 // Mean squared error of probabilities.

@@ -10,16 +10,17 @@ namespace futureim::ml {
 namespace {
 
 void Check(int status, const char* what) {
-  if (status != 0) throw std::runtime_error(std::string("XGBoost ") + what + ": " + XGBGetLastError());
+  if (status != 0)
+    throw std::runtime_error(std::string("XGBoost ") + what + ": " + XGBGetLastError());
 }
 
 // An owned DMatrix over a FeatureMatrix's rows (XGBoost copies the data).
 class DMatrix {
  public:
   explicit DMatrix(const FeatureMatrix& features) {
-    Check(XGDMatrixCreateFromMat(features.Data(), features.Rows(), features.Columns(), NAN,
-                                 &handle_),
-          "DMatrix");
+    Check(
+        XGDMatrixCreateFromMat(features.Data(), features.Rows(), features.Columns(), NAN, &handle_),
+        "DMatrix");
   }
   ~DMatrix() { XGDMatrixFree(handle_); }
   DMatrix(const DMatrix&) = delete;
@@ -47,8 +48,8 @@ BoostedTrees BoostedTrees::Train(const FeatureMatrix& features, std::span<const 
     throw std::invalid_argument("boosted trees: no training rows or no features");
   }
   if (labels.size() != features.Rows()) {
-    throw std::invalid_argument("boosted trees: " + std::to_string(features.Rows()) +
-                                " rows but " + std::to_string(labels.size()) + " labels");
+    throw std::invalid_argument("boosted trees: " + std::to_string(features.Rows()) + " rows but " +
+                                std::to_string(labels.size()) + " labels");
   }
   if (!weights.empty() && weights.size() != features.Rows()) {
     throw std::invalid_argument("boosted trees: weights must be one per row");

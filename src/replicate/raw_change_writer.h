@@ -91,6 +91,7 @@ class RawChangeWriter {
   Options options_;
   // Keyed by "schema.table"; one buffer table per source table at a time.
   std::map<std::string, std::unique_ptr<TableBuffer>> buffers_;
+  TableBuffer* last_buffer_ = nullptr;  // the buffer of the last Append, in buffers_
   std::vector<StagedFile> staged_;
   uint64_t buffered_bytes_ = 0;
   uint64_t buffered_rows_ = 0;

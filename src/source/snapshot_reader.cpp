@@ -578,11 +578,13 @@ uint64_t SnapshotReader::ReadChunk(const TableMap& table, const Key& after, uint
     }
     ++rows;
     on_row(row);
-    if (keyed) {
-      last_key.resize(table.primary_key.size());
-      for (size_t k = 0; k < table.primary_key.size(); ++k) {
-        last_key[k] = KeyText(row[table.primary_key[k]]);
-      }
+  }
+  // The row image still holds the last row: its key is formatted once per
+  // chunk, not per row.
+  if (keyed && rows > 0) {
+    last_key.resize(table.primary_key.size());
+    for (size_t k = 0; k < table.primary_key.size(); ++k) {
+      last_key[k] = KeyText(row[table.primary_key[k]]);
     }
   }
   if (!keyed) last_key.clear();

@@ -23,7 +23,10 @@ bool IsTableName(std::string_view name) {
 
 ProdRunWriter::ProdRunWriter(lake::RunTierLayout tier, std::string system, std::string run_id,
                              const lake::ParquetFiles& files)
-    : tier_(std::move(tier)), system_(std::move(system)), run_id_(std::move(run_id)), files_(files) {
+    : tier_(std::move(tier)),
+      system_(std::move(system)),
+      run_id_(std::move(run_id)),
+      files_(files) {
   if (!lake::RunTierLayout::IsValidRunId(run_id_)) {
     throw core::Error("invalid run id '" + run_id_ + "'");
   }

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 nlohmann::json SystemRunReport::ToJson() const {
   nlohmann::json tables_json = nlohmann::json::array();
-  for (const auto& table : tables) tables_json.push_back({{"table", table.table}, {"rows", table.rows}});
+  for (const auto& table : tables)
+    tables_json.push_back({{"table", table.table}, {"rows", table.rows}});
   return {{"system", system},   {"run_id", run_id},           {"tables", tables_json},
           {"metrics", metrics}, {"runs_pruned", runs_pruned}, {"seconds", seconds}};
 }
@@ -40,7 +41,8 @@ SystemRunReport SystemRunner::Run(AnalyticsSystem& system) const {
   // (the lock says no other run of this system is alive).
   const std::string scratch_prefix = ".futureim-tmp-system-";
   for (const auto& entry : fs::directory_iterator(tier.Root())) {
-    if (entry.path().filename().string().rfind(scratch_prefix, 0) == 0) fs::remove_all(entry.path());
+    if (entry.path().filename().string().rfind(scratch_prefix, 0) == 0)
+      fs::remove_all(entry.path());
   }
   const fs::path scratch = tier.Root() / (scratch_prefix + std::to_string(::getpid()));
   struct ScratchCleanup {
@@ -51,8 +53,8 @@ SystemRunReport SystemRunner::Run(AnalyticsSystem& system) const {
     }
   } cleanup{scratch};
 
-  engine::Database database("", {{"memory_limit", options_.memory_limit},
-                                 {"temp_directory", scratch.string()}});
+  engine::Database database(
+      "", {{"memory_limit", options_.memory_limit}, {"temp_directory", scratch.string()}});
   lake::InstallParquetCrypto(database);
   engine::Connection connection(database);
   connection.Execute("SET TimeZone = 'UTC'");

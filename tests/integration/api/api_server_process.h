@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -30,9 +31,11 @@ inline const std::string kAdminPassword = "Aa1!" + core::GenerateKey();
 
 class ApiServerProcess {
  public:
-  // `settings`: extra FUTUREIM_* variables (short TTLs, limits).
-  explicit ApiServerProcess(std::map<std::string, std::string> settings = {})
-      : env_(std::move(settings)) {
+  // `settings`: extra FUTUREIM_* variables (short TTLs, limits, the source).
+  // `parts`: the serve part flags (default: the API alone; {} runs every part).
+  explicit ApiServerProcess(std::map<std::string, std::string> settings = {},
+                            std::vector<std::string> parts = {"--api"})
+      : env_(std::move(settings)), parts_(std::move(parts)) {
     env_["FUTUREIM_WORKDIR"] = dir_.path().string();
     env_["FUTUREIM_ADMIN_PASSWORD"] = kAdminPassword;
     env_.emplace("FUTUREIM_LOG_LEVEL", "warn");
@@ -49,8 +52,10 @@ class ApiServerProcess {
 
   void Start() {
     log_ = (dir_.path() / ("serve-" + std::to_string(++starts_) + ".log")).string();
-    pid_ = SpawnProcess({FutureimBinary(), "serve", "--listen", "127.0.0.1:0"}, env_, log_);
-    const std::regex url("API at http://127\\.0\\.0\\.1:([0-9]+)");
+    std::vector<std::string> argv = {FutureimBinary(), "serve", "--listen", "127.0.0.1:0"};
+    argv.insert(argv.end(), parts_.begin(), parts_.end());
+    pid_ = SpawnProcess(argv, env_, log_);
+    const std::regex url("API at https?://127\\.0\\.0\\.1:([0-9]+)");
     for (int i = 0; i < 300; ++i) {
       std::smatch match;
       const std::string text = Log();
@@ -125,6 +130,7 @@ class ApiServerProcess {
  private:
   TempDir dir_{"futureim-api"};
   std::map<std::string, std::string> env_;
+  std::vector<std::string> parts_;
   std::string log_;
   pid_t pid_ = -1;
   uint16_t port_ = 0;

@@ -38,6 +38,7 @@ const std::set<std::string> kServedRoutes = {
     "DELETE /admin/users/{id}",
     "GET /admin/audit-log",
     "POST /query",
+    "GET /data/health",
 };
 
 class ApiServerTest : public ::testing::Test {
@@ -512,6 +513,21 @@ TEST_F(ApiServerTest, QueryNeedsAnalystAndGoesThroughTheReadOnlyGuard) {
   const auto audit = JsonOf(Call("GET", "/admin/audit-log?action=query", nullptr, admin));
   ASSERT_GE(audit["entries"].size(), 2u);
   EXPECT_EQ(audit["entries"][0]["detail"]["rows"], 3);
+}
+
+TEST_F(ApiServerTest, DataHealthIsPrecomputedForSignedInUsers) {
+  ExpectError(Call("GET", "/data/health"), 401, "unauthorized");
+  const auto user = NewUser("kate@example.com");
+  const auto reply = Call("GET", "/data/health", nullptr, user["access_token"]);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(reply.headers.at("content-type").rfind("application/json", 0), 0u);
+  // A fresh installation has nothing curated yet (the pipeline test fills it).
+  const auto body = JsonOf(reply);
+  EXPECT_EQ(body["tables"], json::array());
+  EXPECT_EQ(body["table_count"], 0);
+  EXPECT_TRUE(body["lowest_quality"].is_null());
+  // Only GET: the body is read-only.
+  EXPECT_EQ(Call("POST", "/data/health", json::object(), user["access_token"]).status, 405);
 }
 
 TEST_F(ApiServerTest, CorsOnlyForConfiguredOrigins) {

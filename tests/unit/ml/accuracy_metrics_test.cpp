@@ -3,11 +3,11 @@
 
 #include "ml/accuracy_metrics.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <stdexcept>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace futureim::ml {
 namespace {
@@ -23,8 +23,7 @@ TEST(AccuracyMetricsTest, ForecastErrors) {
 }
 
 TEST(AccuracyMetricsTest, MapeSkipsZerosAndIsUndefinedWhenAllAreZero) {
-  EXPECT_NEAR(*MeanAbsolutePercentageError(std::vector<double>{0, 10},
-                                           std::vector<double>{5, 12}),
+  EXPECT_NEAR(*MeanAbsolutePercentageError(std::vector<double>{0, 10}, std::vector<double>{5, 12}),
               20.0, 1e-12);
   EXPECT_FALSE(MeanAbsolutePercentageError(std::vector<double>{0, 0}, std::vector<double>{1, 1}));
 }

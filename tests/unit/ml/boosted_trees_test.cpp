@@ -1,12 +1,12 @@
 #include "ml/boosted_trees.h"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
 #include <random>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "ml/accuracy_metrics.h"
 

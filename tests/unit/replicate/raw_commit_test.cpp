@@ -3,6 +3,7 @@
 // simulated crash, and after SIGKILL at random instants.
 
 #include <chrono>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -123,6 +124,57 @@ TEST_F(RawCommitTest, CommittedFilesAndStateBecomeVisibleTogether) {
   EXPECT_EQ(checkpoint.State().commit, 1u);
   EXPECT_EQ(checkpoint.State().position->offset, 777u);
   EXPECT_GE(checkpoint.State().next_seq, 4u);
+}
+
+TEST_F(RawCommitTest, DecimalsAreStoredExactlyAndAValueThatDoesNotFitIsRefused) {
+  engine::Database db;
+  const RawTableSchema schema = OrdersSchema();  // amount DECIMAL(12,2)
+  auto checkpoint = ReplicationCheckpoint::Open(layout_);
+  RawChangeWriter writer(db, layout_, transcoder_, {});
+  writer.Append(schema, kOpInsert, Micros(20000), 1,
+                OrderRow("max", "9999999999.99", 1, {2024, 1, 1}));
+  writer.Append(schema, kOpInsert, Micros(20000), 2, OrderRow("neg", "-0.50", 2, {2024, 1, 1}));
+  writer.Append(schema, kOpInsert, Micros(20000), 3, OrderRow("pad", "1.500", 3, {2024, 1, 1}));
+  checkpoint.Commit(writer.TakeStagedFiles(), [](ReplicationState&) {});
+  const auto rows = CommittedRows();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0][1], "9999999999.99");
+  EXPECT_EQ(rows[1][1], "-0.50");
+  EXPECT_EQ(rows[2][1], "1.50");
+  // Too many integer digits, or a non-zero digit beyond the scale: an error,
+  // never a rounded or overflowed number.
+  EXPECT_THROW(writer.Append(schema, kOpInsert, Micros(20000), 4,
+                             OrderRow("big", "10000000000.00", 4, {2024, 1, 1})),
+               core::Error);
+  writer.Discard();
+  EXPECT_THROW(writer.Append(schema, kOpInsert, Micros(20000), 5,
+                             OrderRow("fine", "1.234", 5, {2024, 1, 1})),
+               core::Error);
+  writer.Discard();
+}
+
+TEST_F(RawCommitTest, RowsArePartitionedByTheUtcDayOfTheirCommitTime) {
+  engine::Database db;
+  const RawTableSchema schema = OrdersSchema();
+  auto checkpoint = ReplicationCheckpoint::Open(layout_);
+  RawChangeWriter writer(db, layout_, transcoder_, {});
+  // One microsecond before 1970 is day -1; midnight and the last microsecond
+  // of a day belong to that day.
+  writer.Append(schema, kOpInsert, -1, 1, OrderRow("a", "1.00", 1, {2024, 1, 1}));
+  writer.Append(schema, kOpInsert, Micros(0), 2, OrderRow("b", "1.00", 1, {2024, 1, 1}));
+  writer.Append(schema, kOpInsert, Micros(1) - 1, 3, OrderRow("c", "1.00", 1, {2024, 1, 1}));
+  writer.Append(schema, kOpInsert, Micros(19000), 4, OrderRow("d", "1.00", 1, {2024, 1, 1}));
+  auto files = writer.TakeStagedFiles();
+  std::map<int64_t, uint64_t> rows_per_day;
+  for (const auto& f : files) rows_per_day[f.day] += f.rows;
+  EXPECT_EQ(rows_per_day, (std::map<int64_t, uint64_t>{{-1, 1}, {0, 2}, {19000, 1}}));
+  checkpoint.Commit(std::move(files), [](ReplicationState&) {});
+  const auto rows = CommittedRows();
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0][6], "1969-12-31");
+  EXPECT_EQ(rows[1][6], "1970-01-01");
+  EXPECT_EQ(rows[2][6], "1970-01-01");
+  EXPECT_EQ(rows[3][6], "2022-01-08");
 }
 
 TEST_F(RawCommitTest, UncommittedFilesAreRemovedOnOpen) {

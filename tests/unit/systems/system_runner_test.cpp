@@ -7,10 +7,10 @@
 
 #include "systems/system_runner.h"
 
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <functional>
+
+#include <gtest/gtest.h>
 
 #include "core/config.h"
 #include "core/environment.h"
@@ -40,7 +40,8 @@ class OrderTotalsSystem : public AnalyticsSystem {
     context.lake.Execute(
         "CREATE TEMP TABLE totals AS SELECT order_id, total * 2 AS doubled FROM curated.orders");
     const uint64_t rows = context.output.Write("order_totals", "SELECT * FROM totals");
-    context.output.Write("summary", "SELECT count(*) AS orders, sum(doubled) AS doubled FROM totals");
+    context.output.Write("summary",
+                         "SELECT count(*) AS orders, sum(doubled) AS doubled FROM totals");
     if (fail_after_write) throw core::Error("the model did not converge");
     return {{"orders", rows}, {"seed", context.seed}};
   }
@@ -56,14 +57,15 @@ class SystemRunnerTest : public ::testing::Test {
     options.encrypt = false;
     options.keep_runs = 2;
     options.seed = 7;
-    options.now = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000 + second));
+    options.now =
+        std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000 + second));
     return options;
   }
 
   testing::TempDir dir_{"futureim-systems"};
   testing::LakeFixtureWriter lake_{dir_.path()};
-  core::Config config_ = core::Config::Load(dir_.path() / "none.toml", dir_.path(),
-                                            core::Environment({}));
+  core::Config config_ =
+      core::Config::Load(dir_.path() / "none.toml", dir_.path(), core::Environment({}));
 };
 
 TEST_F(SystemRunnerTest, ARunIsPublishedWithItsMetricsAndReadByTheViews) {
