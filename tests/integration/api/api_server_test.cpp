@@ -39,6 +39,15 @@ const std::set<std::string> kServedRoutes = {
     "GET /admin/audit-log",
     "POST /query",
     "GET /data/health",
+    "POST /copilot/chat",
+    "GET /copilot/conversations",
+    "POST /copilot/conversation",
+    "GET /copilot/conversation",
+    "DELETE /copilot/conversation",
+    "GET /copilot/inventory",
+    "GET /copilot/orders",
+    "GET /copilot/customers",
+    "GET /copilot/sales-report",
 };
 
 class ApiServerTest : public ::testing::Test {

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "api_server_process.h"
 #include "copilot_lake.h"
 #include "core/civil_date.h"
 #include "systems/copilot/retail_copilot.h"
@@ -188,6 +189,122 @@ TEST_F(CopilotEvalTest, HostileQuestionsNeverWriteReadFilesOrRunTheirText) {
     }
   }
   EXPECT_EQ(count(), before);
+}
+
+// The one value of a one-row, one-column answer ("rows": [{"name": value}]), as text.
+std::string SingleValue(const nlohmann::json& rows) {
+  if (!rows.is_array() || rows.size() != 1 || rows[0].size() != 1) return "<not one value>";
+  const auto& value = rows[0].begin().value();
+  return value.is_string() ? value.get<std::string>() : value.dump();
+}
+
+// `futureim copilot ask` on the lake: the answer and its follow-up, as JSON
+// lines, with the rows of the hand-written SQL; a malformed --today is an error.
+TEST_F(CopilotEvalTest, AskCommandAnswersAndFollowsUpFromTheLake) {
+  const auto expected = [&](const std::string& sql) {
+    return *runner_->Run(sql, {}).rows.at(0).at(0);
+  };
+  const auto result = Futureim({"--log-level", "warn", "copilot", "ask", "--today", "2025-10-31",
+                                "--json", "how many orders are pending", "and in Germany?"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  std::stringstream lines(result.out);
+  std::string first, second;
+  ASSERT_TRUE(std::getline(lines, first) && std::getline(lines, second)) << result.out;
+  const auto answer = nlohmann::json::parse(first), follow_up = nlohmann::json::parse(second);
+  EXPECT_EQ(answer["kind"], "answer") << first;
+  EXPECT_EQ(SingleValue(answer["rows"]),
+            expected("SELECT count(*) FROM curated.orders WHERE order_status = 'pending'"));
+  EXPECT_EQ(follow_up["kind"], "answer") << second;
+  EXPECT_EQ(SingleValue(follow_up["rows"]),
+            expected("SELECT count(*) FROM curated.orders WHERE order_status = 'pending' AND "
+                     "shipping_country = 'DE'"))
+      << second;
+
+  const auto bad_day = Futureim({"copilot", "ask", "--today", "31.10.2025", "revenue"});
+  EXPECT_NE(bad_day.exit_code, 0);
+  EXPECT_NE(bad_day.err.find("--today"), std::string::npos) << bad_day.err;
+}
+
+// POST /copilot/chat over real HTTP (`futureim serve --api` on this lake):
+// an answer with its conversation, 400 without a question, 401 without a
+// token, and a conversation only its owner can read, continue or delete.
+TEST_F(CopilotEvalTest, ChatOverHttpKeepsConversationsPrivate) {
+  ApiServerProcess server({{"FUTUREIM_LAKE_PATH", (Dir() / "lake").string()},
+                           {core::Config::EnvVarName("lake.encryption_key"), LakeKey()},
+                           {"FUTUREIM_SERVER_RATE_LIMIT_IP_PER_MINUTE", "1000000"},
+                           {"FUTUREIM_AUTH_LOGIN_IP_PER_MINUTE", "100000"}});
+  const auto login = [&](const std::string& email, const std::string& password) {
+    const auto reply =
+        server.Call("POST", "/auth/login", {{"email", email}, {"password", password}});
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return JsonOf(reply)["access_token"].get<std::string>();
+  };
+  const std::string admin = login(kAdminEmail, kAdminPassword);
+  // A second user (a viewer): registered, verified by the mailed link, signed in.
+  auto reply = server.Call(
+      "POST", "/auth/register",
+      {{"email", "viewer@example.com"}, {"password", "Vi3wer-password!"}, {"name", "Viewer"}});
+  ASSERT_EQ(reply.status, 202) << reply.body;
+  reply = server.Call("POST", "/auth/verify", {{"token", server.LastMailedToken("/verify")}});
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const std::string viewer = login("viewer@example.com", "Vi3wer-password!");
+
+  reply = server.Call("POST", "/copilot/chat", {{"query", "how many orders are pending"}}, admin);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto answer = JsonOf(reply);
+  EXPECT_EQ(answer["kind"], "answer") << reply.body;
+  EXPECT_EQ(SingleValue(answer["rows"]),
+            *runner_->Run("SELECT count(*) FROM curated.orders WHERE order_status = 'pending'", {})
+                 .rows.at(0)
+                 .at(0));
+  EXPECT_EQ(answer["sql"].get<std::string>().rfind("SELECT ", 0), 0u) << reply.body;
+  const std::string id = answer["conversation_id"];
+  ASSERT_FALSE(id.empty());
+  // The follow-up in the same conversation narrows the previous question.
+  reply = server.Call("POST", "/copilot/chat",
+                      {{"query", "and in Germany?"}, {"conversation_id", id}}, admin);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(SingleValue(JsonOf(reply)["rows"]),
+            *runner_
+                 ->Run("SELECT count(*) FROM curated.orders WHERE order_status = 'pending' AND "
+                       "shipping_country = 'DE'",
+                       {})
+                 .rows.at(0)
+                 .at(0))
+      << reply.body;
+
+  // Bad requests: no question, no token.
+  reply = server.Call("POST", "/copilot/chat", nlohmann::json::object(), admin);
+  EXPECT_EQ(reply.status, 400) << reply.body;
+  EXPECT_EQ(JsonOf(reply)["error"]["field"], "query") << reply.body;
+  reply = server.Call("POST", "/copilot/chat", {{"query", "how many orders are pending"}});
+  EXPECT_EQ(reply.status, 401) << reply.body;
+
+  // The owner reads the conversation: two exchanges, four messages.
+  const std::string target = "/copilot/conversation?conversation_id=" + id;
+  reply = server.Call("GET", target, nullptr, admin);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(JsonOf(reply)["messages"].size(), 4u) << reply.body;
+
+  // Another user can neither read, continue, list nor delete it.
+  EXPECT_EQ(server.Call("GET", target, nullptr, viewer).status, 403);
+  EXPECT_EQ(server
+                .Call("POST", "/copilot/chat",
+                      {{"query", "how many orders are pending"}, {"conversation_id", id}}, viewer)
+                .status,
+            403);
+  EXPECT_EQ(server.Call("DELETE", target, nullptr, viewer).status, 403);
+  reply = server.Call("GET", "/copilot/conversations", nullptr, viewer);
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  EXPECT_EQ(JsonOf(reply)["count"], 0) << reply.body;
+  EXPECT_EQ(server.Call("GET", "/copilot/conversation?conversation_id=no-such-id", nullptr, viewer)
+                .status,
+            404);
+  // Still intact for its owner, who can delete it.
+  reply = server.Call("GET", target, nullptr, admin);
+  EXPECT_EQ(JsonOf(reply)["messages"].size(), 4u) << reply.body;
+  EXPECT_EQ(server.Call("DELETE", target, nullptr, admin).status, 200);
+  EXPECT_EQ(server.Call("GET", target, nullptr, admin).status, 404);
 }
 
 }  // namespace
