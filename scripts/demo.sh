@@ -67,6 +67,9 @@ echo "== query the curated tier (encrypted Parquet, read with the lake key) =="
 echo "-- customers as curated stores them: tokens and masks, never the raw email or phone"
 "$futureim" query "SELECT customer_id, email_token, email_masked, phone_masked, country FROM curated.customers ORDER BY customer_id LIMIT 3"
 
+echo "== Retail Copilot: questions in plain language, answered from the lake (the second follows up the first) =="
+"$futureim" copilot ask "top 5 products by revenue last month" "and in Germany?"
+
 echo "== catalog: every tier's tables, partitions, rows, sizes, freshness =="
 "$futureim" crawl
 

@@ -61,6 +61,11 @@ struct OpsRouteParts {
   ops::AlarmEngine* alarms = nullptr;
 };
 void AddOpsRoutes(RouteTable& table, auth::AuthService& auth, OpsRouteParts parts);
+// /copilot/* (viewer+): chat with the Retail Copilot, the caller's
+// conversations (stored in the metadata database at `metadata_file`, owner
+// only), and the inventory, orders, customers and sales-report views.
+void AddCopilotRoutes(RouteTable& table, query::QueryRunner& runner, auth::AuthService& auth,
+                      const std::filesystem::path& metadata_file);
 
 // GET /data/health (viewer+): the curated data's health for the dashboard's
 // home page, served from `data_health` (pipeline::CuratedTierHealth, which

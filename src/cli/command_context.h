@@ -60,6 +60,7 @@ void AddReplicateCommand(CLI::App& app, CommandContext& context);
 void AddVerifyCommand(CLI::App& app, CommandContext& context);
 void AddCheckSourceCommand(CLI::App& app, CommandContext& context);
 void AddQueryCommand(CLI::App& app, CommandContext& context);
+void AddCopilotCommand(CLI::App& app, CommandContext& context);
 // crawl and catalog (list, show, ddl).
 void AddCatalogCommands(CLI::App& app, CommandContext& context);
 void AddLakeCommand(CLI::App& app, CommandContext& context);

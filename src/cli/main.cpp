@@ -35,6 +35,7 @@ int Run(int argc, char** argv) {
   cli::AddVerifyCommand(app, context);
   cli::AddCheckSourceCommand(app, context);
   cli::AddQueryCommand(app, context);
+  cli::AddCopilotCommand(app, context);
   cli::AddCatalogCommands(app, context);
   cli::AddLakeCommand(app, context);
   cli::AddPipelineCommand(app, context);

@@ -185,6 +185,8 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
     installed.emplace(context);
     query::QueryDatabaseOptions database;
     database.memory_limit = config.GetString("query.memory_limit");
+    // The curated and prod tiers are encrypted: without the key their views
+    // would be skipped and /query and /copilot could not read them.
     database.lake_key = context.secrets().Get("lake.encryption_key").value_or("");
     query_runner.emplace(lake_root, database);
     data_health.Set(pipeline::CuratedTierHealth(lake_root).dump());
@@ -197,6 +199,8 @@ int RunServe(CommandContext& context, const ServeOptions& options) {
                         {config.GetInt("query.max_rows"), config.GetInt("query.timeout_seconds")});
     api::AddDataRoutes(*routes, data_health);
     api::AddComplianceRoutes(*routes, *query_runner, installed->service(), config);
+    api::AddCopilotRoutes(*routes, *query_runner, installed->service(),
+                          config.GetPath("metadata.path"));
     ops.emplace(context, installed->service());
     ops->AddRoutes(*routes, installed->service());
 

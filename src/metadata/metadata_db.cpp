@@ -9,7 +9,7 @@ namespace futureim::metadata {
 namespace {
 
 // Append-only: never edit a migration once released; add a new one.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     // 1: facts about the installation (created_at, product version...).
     R"sql(
       CREATE TABLE installation_facts (
@@ -120,6 +120,30 @@ constexpr std::array<std::string_view, 4> kMigrations = {
         error          TEXT NOT NULL DEFAULT ''
       );
       CREATE INDEX pipeline_runs_started ON pipeline_runs(started_ms);
+    )sql",
+    // 5: the Retail Copilot's conversations and messages, one owner each
+    // (src/systems/copilot/conversation_store.h). A message keeps the plan
+    // of its answer so follow-ups resolve against it; times are unix ms.
+    R"sql(
+      CREATE TABLE copilot_conversations (
+        id         TEXT PRIMARY KEY,
+        user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        metadata   TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX copilot_conversations_user ON copilot_conversations(user_id, updated_at);
+      CREATE TABLE copilot_messages (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id TEXT NOT NULL REFERENCES copilot_conversations(id) ON DELETE CASCADE,
+        role            TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content         TEXT NOT NULL,
+        kind            TEXT,  -- assistant: answer, clarification, refusal
+        sql_text        TEXT,
+        plan            TEXT,  -- JSON (systems/copilot/semantic_plan.h)
+        created_at      INTEGER NOT NULL
+      );
+      CREATE INDEX copilot_messages_conversation ON copilot_messages(conversation_id, id);
     )sql",
 };
 

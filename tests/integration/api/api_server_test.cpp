@@ -54,6 +54,15 @@ const std::set<std::string> kServedRoutes = {
     "GET /compliance/compliance-report",
     "GET /compliance/fraud-statistics",
     "POST /compliance/detections/{id}/review",
+    "POST /copilot/chat",
+    "GET /copilot/conversations",
+    "POST /copilot/conversation",
+    "GET /copilot/conversation",
+    "DELETE /copilot/conversation",
+    "GET /copilot/inventory",
+    "GET /copilot/orders",
+    "GET /copilot/customers",
+    "GET /copilot/sales-report",
 };
 
 class ApiServerTest : public ::testing::Test {
