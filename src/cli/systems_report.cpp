@@ -28,6 +28,11 @@ SystemsOutcome RunSystems(const std::vector<std::unique_ptr<systems::AnalyticsSy
         }
         if (!report.metrics.empty()) *text << "  metrics: " << report.metrics.dump() << "\n";
       }
+    } catch (const systems::SystemSkipped& e) {
+      outcome.json.push_back({{"system", std::string(system->Name())}, {"skipped", e.what()}});
+      core::log::Warn("system_run_skipped",
+                      {{"system", std::string(system->Name())}, {"reason", e.what()}});
+      if (text) *text << e.what() << "\n";
     } catch (const std::exception& e) {
       // core::Error and the models' std::invalid_argument/runtime_error carry
       // messages for people; anything else is still reported, not fatal to

@@ -18,7 +18,8 @@ struct SystemsOutcome {
 };
 
 // Runs each system in order. A failing system is reported (with its error)
-// and leaves its previous run current; the others still run. With `text`,
+// and leaves its previous run current; the others still run. A system whose
+// curated tables are missing is reported as skipped, which is not a failure. With `text`,
 // prints a table per system as it finishes.
 SystemsOutcome RunSystems(const std::vector<std::unique_ptr<systems::AnalyticsSystem>>& list,
                           const systems::SystemRunOptions& options, const core::Config& config,

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,12 @@ class AnalyticsSystem {
   virtual std::string_view Slug() const = 0;
   // For people: "Demand Insights Engine".
   virtual std::string_view Title() const = 0;
+
+  // The curated tables the batch step reads ("orders", "payments"...). A
+  // lake without one of them (not a store, or a table not replicated) makes
+  // the runner skip the system with a message naming the missing table,
+  // instead of failing inside the system's SQL.
+  virtual std::vector<std::string_view> RequiredCuratedTables() const { return {}; }
 
   // The batch step: reads context.lake, writes every table of the run through
   // context.output, and returns how good its models are (holdout or backtest

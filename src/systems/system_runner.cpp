@@ -49,6 +49,16 @@ SystemRunReport SystemRunner::Run(AnalyticsSystem& system) const {
     key_name = lake::kLakeKeyName;
   }
   query::CreateLakeViews(connection, options_.lake_root, key_name);
+  for (const std::string_view table : system.RequiredCuratedTables()) {
+    auto found = connection.Query(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'curated' AND "
+        "table_name = $1",
+        std::string(table));
+    if (found.ScalarInt64().value_or(0) == 0) {
+      throw SystemSkipped(name + " skipped: the lake has no curated." + std::string(table) +
+                          " (replicate and curate it first)");
+    }
+  }
   const lake::ParquetFiles files(connection, options_.encrypt, key_available);
 
   SystemRunReport report;

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/config.h"
+#include "core/error.h"
 #include "systems/analytics_system.h"
 #include "systems/prod_run_writer.h"
 
@@ -41,6 +42,13 @@ struct SystemRunReport {
   nlohmann::json ToJson() const;
 };
 
+// The lake lacks a curated table the system reads: the run is skipped (not
+// a failure of the system); the message names the table.
+class SystemSkipped : public core::Error {
+ public:
+  using core::Error::Error;
+};
+
 class SystemRunner {
  public:
   SystemRunner(SystemRunOptions options, const core::Config& config);
@@ -49,7 +57,7 @@ class SystemRunner {
   // in-memory DuckDB (spilling to a scratch folder in prod/<system>/) with
   // the lake views, lets the system write its tables, publishes them and
   // prunes old runs. A failing system throws and leaves its previous run
-  // current.
+  // current; SystemSkipped when a required curated table is missing.
   SystemRunReport Run(AnalyticsSystem& system) const;
 
  private:

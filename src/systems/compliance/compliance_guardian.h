@@ -15,6 +15,9 @@ class ComplianceGuardian : public AnalyticsSystem {
   std::string_view Name() const override { return "compliance_guardian"; }
   std::string_view Slug() const override { return "compliance"; }
   std::string_view Title() const override { return "Compliance Guardian"; }
+  std::vector<std::string_view> RequiredCuratedTables() const override {
+    return {"orders", "order_items", "payments", "shipments", "customers"};
+  }
   nlohmann::json Run(SystemRunContext& context) override;
 };
 

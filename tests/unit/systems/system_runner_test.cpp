@@ -154,6 +154,22 @@ TEST_F(SystemRunnerTest, BadTableNamesAndMissingKeysAreRefused) {
   EXPECT_THROW(SystemRunner(options, config_), core::Error);
 }
 
+TEST_F(SystemRunnerTest, AMissingCuratedTableSkipsTheSystemAndNamesTheTable) {
+  class NeedsPayments : public OrderTotalsSystem {
+   public:
+    std::vector<std::string_view> RequiredCuratedTables() const override {
+      return {"orders", "payments"};
+    }
+  } system;
+  try {
+    SystemRunner(Options(8), config_).Run(system);
+    ADD_FAILURE() << "the run was not skipped";
+  } catch (const SystemSkipped& e) {
+    EXPECT_NE(std::string(e.what()).find("no curated.payments"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(lake::RunTierLayout::Prod(dir_.path(), "order_totals").CurrentRun("summary"));
+}
+
 TEST_F(SystemRunnerTest, TheRegistryFindsSystemsByNameAndSlug) {
   for (const auto& system : AllSystems()) {
     EXPECT_EQ(FindSystem(system->Name())->Name(), system->Name());
