@@ -153,7 +153,8 @@ echo "-- pipeline runs in serve's log so far: $(grep -c pipeline_run "$demo/serv
 
 echo "-- GET / (the dashboard, served by the same process)"
 curl -sS -o /dev/null -w '%{http_code} %{content_type}\n' -H 'Accept: text/html' "$url/"
-dashboard="$(sed -n 's/.*dashboard \(at http[^ ]*\|not built.*\)/\1/p' "$demo/serve.log" | head -n1)"
+dashboard="$(sed -n -e 's/.*dashboard at \(http[^ ]*\).*/\1/p' \
+  -e 's/.*dashboard \(not built.*\)/\1/p' "$demo/serve.log" | head -n1)"
 
 cat <<EOT
 
