@@ -29,6 +29,8 @@ inline constexpr const char* kAdminEmail = "root@example.com";
 // A fresh random password per test process (mixed classes for the password
 // rules): no password literal in the repository.
 inline const std::string kAdminPassword = "Aa1!" + core::GenerateKey();
+// The password of the users the tests register: generated per process too.
+inline const std::string kUserPassword = "Us3r!" + core::GenerateKey();
 
 class ApiServerProcess {
  public:

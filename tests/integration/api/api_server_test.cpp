@@ -97,7 +97,8 @@ class ApiServerTest : public ::testing::Test {
   }
 
   // Registers, verifies and signs in a new viewer.
-  static json NewUser(const std::string& email, const std::string& password = "Us3r-password!") {
+  static json NewUser(const std::string& email,
+                      const std::string& password = testing::kUserPassword) {
     auto reply = Call("POST", "/auth/register",
                       {{"email", email}, {"password", password}, {"name", "Test User"}});
     EXPECT_EQ(reply.status, 202) << reply.body;
@@ -229,7 +230,7 @@ TEST_F(ApiServerTest, RegisterAnswersTheSameForAnExistingEmail) {
   EXPECT_EQ(existing.status, fresh.status);
   EXPECT_EQ(existing.body, fresh.body);
   // The existing account kept its password.
-  Login("bob@example.com", "Us3r-password!");
+  Login("bob@example.com", testing::kUserPassword);
   // Same for forgot-password.
   const auto known = Call("POST", "/auth/forgot-password", {{"email", "bob@example.com"}});
   const auto unknown = Call("POST", "/auth/forgot-password", {{"email", "nobody@example.com"}});
@@ -356,16 +357,16 @@ TEST_F(ApiServerTest, RolesGuardAdminRoutesAndAdminsManageUsers) {
               "invalid_request", "roles");
 
   // Disabling signs the account out and keeps it out.
-  const auto fresh = Login("dave@example.com", "Us3r-password!");
+  const auto fresh = Login("dave@example.com", testing::kUserPassword);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   reply = Call("PATCH", "/admin/users/" + viewer_id, {{"disabled", true}}, admin);
   ASSERT_EQ(reply.status, 200) << reply.body;
   ExpectError(Call("GET", "/auth/me", nullptr, fresh["access_token"]), 401, "unauthorized");
   ExpectError(Call("POST", "/auth/refresh", {{"refresh_token", fresh["refresh_token"]}}), 401,
               "invalid_refresh_token");
-  ExpectError(
-      Call("POST", "/auth/login", {{"email", "dave@example.com"}, {"password", "Us3r-password!"}}),
-      403, "account_disabled");
+  ExpectError(Call("POST", "/auth/login",
+                   {{"email", "dave@example.com"}, {"password", testing::kUserPassword}}),
+              403, "account_disabled");
 
   // The last admin cannot demote or delete themselves.
   const std::string admin_id = JsonOf(Call("GET", "/auth/me", nullptr, admin))["id"];
@@ -426,8 +427,8 @@ TEST_F(ApiServerTest, LockoutAfterFailuresAndItsExpiry) {
         Call("POST", "/auth/login", {{"email", "gina@example.com"}, {"password", "Wrong-pass1!"}}),
         401, "invalid_credentials");
   }
-  auto locked =
-      Call("POST", "/auth/login", {{"email", "gina@example.com"}, {"password", "Us3r-password!"}});
+  auto locked = Call("POST", "/auth/login",
+                     {{"email", "gina@example.com"}, {"password", testing::kUserPassword}});
   ExpectError(locked, 429, "account_locked");
   EXPECT_FALSE(locked.headers["retry-after"].empty());
   // An address without an account locks the same way (no enumeration).
@@ -437,7 +438,7 @@ TEST_F(ApiServerTest, LockoutAfterFailuresAndItsExpiry) {
   ExpectError(Call("POST", "/auth/login", {{"email", "ghost@example.com"}, {"password", "x"}}), 429,
               "account_locked");
   std::this_thread::sleep_for(std::chrono::milliseconds(3100));  // auth.lockout_seconds = 2
-  Login("gina@example.com", "Us3r-password!");
+  Login("gina@example.com", testing::kUserPassword);
   const auto audit = JsonOf(Call("GET", "/admin/audit-log?action=lockout", nullptr, AdminToken()));
   EXPECT_GE(audit["entries"].size(), 2u);
 }
@@ -449,9 +450,10 @@ TEST_F(ApiServerTest, ChangePasswordRevokesOtherSessions) {
                    {{"current_password", "Wrong-pass1!"}, {"new_password", "H4nk-new-pass!"}},
                    user["access_token"]),
               400, "wrong_password", "current_password");
-  auto reply = Call("POST", "/auth/change-password",
-                    {{"current_password", "Us3r-password!"}, {"new_password", "H4nk-new-pass!"}},
-                    user["access_token"]);
+  auto reply =
+      Call("POST", "/auth/change-password",
+           {{"current_password", testing::kUserPassword}, {"new_password", "H4nk-new-pass!"}},
+           user["access_token"]);
   ASSERT_EQ(reply.status, 200) << reply.body;
   ExpectError(Call("GET", "/auth/me", nullptr, user["access_token"]), 401, "unauthorized");
   ExpectError(Call("POST", "/auth/refresh", {{"refresh_token", user["refresh_token"]}}), 401,
@@ -512,7 +514,7 @@ TEST_F(ApiServerTest, QueryNeedsAnalystAndGoesThroughTheReadOnlyGuard) {
                  {{"roles", {"analyst"}}}, admin)
                 .status,
             200);
-  const std::string analyst = Login("jack@example.com", "Us3r-password!")["access_token"];
+  const std::string analyst = Login("jack@example.com", testing::kUserPassword)["access_token"];
 
   auto reply = Call("POST", "/query", sql, analyst);
   ASSERT_EQ(reply.status, 200) << reply.body;

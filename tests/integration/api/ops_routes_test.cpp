@@ -92,7 +92,7 @@ class OpsRoutesTest : public testing::PrivateMariadbSuite {
   static std::string AdminToken() { return Login(testing::kAdminEmail, testing::kAdminPassword); }
   // A verified user with `roles`, signed in.
   static std::string UserToken(const std::string& email, const std::vector<std::string>& roles) {
-    const std::string password = "Us3r-password!";
+    const std::string password = testing::kUserPassword;
     auto reply = api_->Call("POST", "/auth/register",
                             {{"email", email}, {"password", password}, {"name", "Ops User"}});
     EXPECT_EQ(reply.status, 202) << reply.body;
